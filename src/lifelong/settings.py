@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "django_tasks",
-    "django_tasks.backends.database",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -136,7 +136,7 @@ CACHES = {
     }
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -158,7 +158,7 @@ AUTHENTICATION_BACKENDS = [
 
 # Accounts (django-allauth): email login, mandatory verification, TOTP and recovery codes.
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "licensure:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

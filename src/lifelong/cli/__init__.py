@@ -1,0 +1,12 @@
+"""The ``lifelong`` command. Each module registers its commands on the shared Typer app."""
+
+from __future__ import annotations
+
+from lifelong.cli import compliance, rules, server, tokens
+from lifelong.cli.app import app
+
+__all__ = ["app", "compliance", "main", "rules", "server", "tokens"]
+
+
+def main() -> None:
+    app(prog_name="lifelong")
