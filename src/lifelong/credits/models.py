@@ -2,20 +2,76 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Count, Sum
 
+from lifelong.credits.activity_csv import format_hours
 from lifelong.rules import model as rules
-from lifelong.rules.vocabulary import CREDIT_UNITS, FORMAT_LABELS, KIND_LABELS, topic_label
+from lifelong.rules.vocabulary import (
+    APPROVAL_LABELS,
+    CREDIT_UNITS,
+    FORMAT_LABELS,
+    KIND_LABELS,
+    topic_label,
+)
 
 FORMAT_CHOICES = list(FORMAT_LABELS.items())
 KIND_CHOICES = list(KIND_LABELS.items())
 UNIT_CHOICES = [(unit, unit.replace("-", " ").capitalize()) for unit in CREDIT_UNITS]
+
+
+ACADEMIC_UNITS = ("semester-hour", "quarter-hour")
+UNIT_PLURALS = {
+    "clock-hour": "clock hours",
+    "semester-hour": "semester hours",
+    "quarter-hour": "quarter hours",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HoursTotal:
+    """The hours of several activities in one unit."""
+
+    unit: str
+    hours: Decimal
+    activities: int
+
+    @property
+    def hours_text(self) -> str:
+        return format_hours(self.hours)
+
+    @property
+    def unit_label(self) -> str:
+        return UNIT_PLURALS.get(self.unit, self.unit)
+
+
+def topic_slugs_text(topics: Iterable[dict[str, Any]]) -> str:
+    """``[{"slug": "ethics"}, {"slug": "trauma"}]`` -> ``|ethics|trauma|`` (empty: ``""``)."""
+    slugs = [item["slug"] for item in topics]
+    return f"|{'|'.join(slugs)}|" if slugs else ""
+
+
+class TopicSlugsField(models.CharField):  # type: ignore[type-arg]
+    """The topic slugs of ``topics`` as ``|ethics|trauma|``, recomputed whenever the row is
+    written (``bulk_create`` included, which calls ``pre_save`` too).
+
+    Lists filter by topic with ``contains "|slug|"``: JSON containment is not available on
+    SQLite, and this works the same on PostgreSQL.
+    """
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = topic_slugs_text(getattr(model_instance, "topics", None) or [])
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class ActivityQuerySet(models.QuerySet["Activity"]):
@@ -24,6 +80,31 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
     def in_window(self, start: date, end: date) -> ActivityQuerySet:
         return self.filter(completed_on__gte=start, completed_on__lte=end)
+
+    def in_year(self, year: int) -> ActivityQuerySet:
+        return self.filter(completed_on__year=year)
+
+    def with_topic(self, slug: str) -> ActivityQuerySet:
+        return self.filter(topic_slugs__contains=f"|{slug}|")
+
+    def with_format(self, activity_format: str) -> ActivityQuerySet:
+        return self.filter(format=activity_format)
+
+    def years(self) -> list[int]:
+        """The years with at least one activity, newest first (one query)."""
+        return [day.year for day in self.dates("completed_on", "year", order="DESC")]
+
+    def totals_by_unit(self) -> list[HoursTotal]:
+        """The total hours in each unit present, clock hours first (one query)."""
+        rows = self.order_by().values("unit").annotate(total=Sum("hours"), count=Count("pk"))
+        order = {unit: index for index, unit in enumerate(CREDIT_UNITS)}
+        totals = [HoursTotal(row["unit"], row["total"] or Decimal(0), row["count"]) for row in rows]
+        return sorted(totals, key=lambda total: order.get(total.unit, len(order)))
+
+    def duplicate_keys(self, start: date, end: date) -> set[tuple[str, str, date, Decimal]]:
+        """The :meth:`Activity.duplicate_key` of every activity completed in [start, end]."""
+        rows = self.in_window(start, end).values_list("title", "provider", "completed_on", "hours")
+        return {(title, provider, day, hours.normalize()) for title, provider, day, hours in rows}
 
 
 class Activity(models.Model):
@@ -43,6 +124,7 @@ class Activity(models.Model):
     format = models.CharField(max_length=20, choices=FORMAT_CHOICES)
     kind = models.CharField(max_length=30, choices=KIND_CHOICES, default="course")
     topics = models.JSONField(default=list, blank=True)
+    topic_slugs = TopicSlugsField(max_length=600, blank=True, default="", editable=False)
     approvals = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -57,6 +139,48 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.completed_on:%Y-%m-%d})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "topics" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "topic_slugs"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Rules that tie fields together: topic hours within the activity's hours, and
+        semester or quarter hours only for academic courses."""
+        errors: dict[str, str] = {}
+        if self.unit in ACADEMIC_UNITS and self.kind != "academic-course":
+            errors["unit"] = (
+                f"{self.get_unit_display()}s are for academic courses; choose “Academic course” "
+                "as the kind, or give the hours in clock hours."
+            )
+        if self.hours is not None:
+            over = [
+                topic_label(item["slug"])
+                for item in self.topics
+                if item.get("hours") is not None and Decimal(str(item["hours"])) > self.hours
+            ]
+            if over:
+                errors["topics"] = (
+                    f"Hours for {', '.join(over)} are more than the activity's "
+                    f"{self.hours.normalize():f} hours."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def hours_text(self) -> str:
+        """``3``, ``1.5``: the hours without trailing zeros."""
+        return format_hours(Decimal(self.hours))
+
+    @property
+    def unit_label(self) -> str:
+        return UNIT_PLURALS.get(self.unit, self.unit)
+
+    def duplicate_key(self) -> tuple[str, str, date, Decimal]:
+        """What makes two activities the same entry: title, provider, date and hours."""
+        return (self.title, self.provider, self.completed_on, Decimal(self.hours).normalize())
 
     def to_rules(self) -> rules.Activity:
         """The engine's view of this activity."""
@@ -87,6 +211,16 @@ class Activity(models.Model):
             label = topic_label(item["slug"])
             if item.get("hours") is not None:
                 label += f" ({item['hours']:g} h)"
+            labels.append(label)
+        return labels
+
+    @property
+    def approval_labels(self) -> list[str]:
+        labels = []
+        for item in self.approvals:
+            label = APPROVAL_LABELS.get(item["body"], item["body"])
+            if item.get("number"):
+                label += f" {item['number']}"
             labels.append(label)
         return labels
 

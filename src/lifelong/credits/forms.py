@@ -1,0 +1,414 @@
+"""Forms of the CE ledger: an activity, the list filters, and the CSV upload."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.forms.renderers import BaseRenderer
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from lifelong.credits.activity_csv import (
+    MAX_APPROVAL_NUMBER_LENGTH,
+    MAX_HOURS,
+    format_hours,
+    parse_hours,
+)
+from lifelong.credits.models import FORMAT_CHOICES, Activity, ActivityQuerySet
+from lifelong.rules.vocabulary import APPROVAL_LABELS, TOPICS, topic_label
+
+TOPIC_CHOICES = [(slug, topic_label(slug)) for slug in TOPICS]
+APPROVAL_CHOICES = list(APPROVAL_LABELS.items())
+
+# What a checklist widget reads from a request: for each choice, ticked or not, and its amount.
+ChecklistValue = dict[str, tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class ChecklistOption:
+    value: str
+    label: str
+    checked: bool
+    amount: str
+    id: str
+    amount_id: str
+    amount_name: str
+
+
+class AmountChecklistWidget(forms.Widget):
+    """A checkbox per choice, each with an optional amount input beside it (the hours of a
+    topic, the number of an approval). Rendered inside the field's fieldset, with a label for
+    every input; works without JavaScript.
+
+    The checkboxes post ``<name>=<choice>``; the amounts post ``<name>-<choice>``.
+    """
+
+    template_name = "credits/widgets/amount_checklist.html"
+    use_fieldset = True
+
+    def __init__(
+        self,
+        choices: Sequence[tuple[str, str]],
+        *,
+        amount_label: str,
+        amount_attrs: Mapping[str, str],
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(attrs)
+        self.choices = list(choices)
+        self.amount_label = amount_label
+        self.amount_attrs = dict(amount_attrs)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> ChecklistValue:
+        checked = set(data.getlist(name)) if hasattr(data, "getlist") else set(data.get(name, []))
+        return {
+            value: (value in checked, str(data.get(f"{name}-{value}", "")).strip())
+            for value, _ in self.choices
+        }
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        # Unticked checkboxes post nothing, so an absent name means "none ticked".
+        return False
+
+    def id_for_label(self, id_: str) -> str:
+        # The legend names the group; each input has its own label.
+        return ""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        base_id = (attrs or {}).get("id") or f"id_{name}"
+        current: ChecklistValue = value if isinstance(value, dict) else {}
+        context["widget"]["options"] = [
+            ChecklistOption(
+                value=choice,
+                label=label,
+                checked=current.get(choice, (False, ""))[0],
+                amount=current.get(choice, (False, ""))[1],
+                id=f"{base_id}_{choice}",
+                amount_id=f"{base_id}_{choice}_amount",
+                amount_name=f"{name}-{choice}",
+            )
+            for choice, label in self.choices
+        ]
+        context["widget"]["amount_label"] = self.amount_label
+        context["widget"]["amount_attrs"] = self.amount_attrs
+        return context
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        # The project's template engine, where templates/credits/ lives (the default form
+        # renderer only looks in Django's own and the apps' template folders).
+        return SafeString(
+            get_template(self.template_name).render(self.get_context(name, value, attrs))
+        )
+
+
+class _ChecklistField(forms.Field):
+    """Shared by the topic and approval fields: stored lists of dicts <-> checklist values."""
+
+    key: str
+    amount_key: str
+
+    def prepare_value(self, value: Any) -> ChecklistValue:
+        if isinstance(value, dict):
+            return value
+        prepared: ChecklistValue = {}
+        for item in value or []:
+            amount = item.get(self.amount_key)
+            prepared[item[self.key]] = (True, self.format_amount(amount))
+        return prepared
+
+    def format_amount(self, amount: Any) -> str:
+        return "" if amount is None else str(amount)
+
+    def selected(self, value: Any) -> list[tuple[str, str, str]]:
+        """``(choice, label, amount text)`` for each ticked choice or one with an amount: typing
+        an amount is taken as ticking its box."""
+        if not isinstance(value, dict):
+            return []
+        widget = self.widget
+        assert isinstance(widget, AmountChecklistWidget)
+        return [
+            (choice, label, value[choice][1])
+            for choice, label in widget.choices
+            if choice in value and (value[choice][0] or value[choice][1])
+        ]
+
+
+class TopicSharesField(_ChecklistField):
+    """Topics an activity covers, each optionally with the hours spent on it."""
+
+    key = "slug"
+    amount_key = "hours"
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            AmountChecklistWidget(
+                TOPIC_CHOICES,
+                amount_label="hours (optional)",
+                amount_attrs={
+                    "type": "number",
+                    "min": "0.01",
+                    "max": str(MAX_HOURS),
+                    "step": "0.01",
+                    "inputmode": "decimal",
+                },
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def format_amount(self, amount: Any) -> str:
+        return "" if amount is None else format_hours(amount)
+
+    def to_python(self, value: Any) -> list[dict[str, Any]]:
+        shares: list[dict[str, Any]] = []
+        errors: list[forms.ValidationError] = []
+        for slug, label, hours_text in self.selected(value):
+            hours: float | None = None
+            if hours_text:
+                try:
+                    parsed = parse_hours(hours_text)
+                except ValueError:
+                    errors.append(
+                        forms.ValidationError(
+                            "%(topic)s: enter the hours as a number such as 1.5, with at most "
+                            "two decimal places, or leave it empty.",
+                            code="invalid_hours",
+                            params={"topic": label},
+                        )
+                    )
+                    continue
+                if parsed <= 0:
+                    errors.append(
+                        forms.ValidationError(
+                            "%(topic)s: the hours must be greater than 0 (leave it empty when "
+                            "the whole activity covers the topic).",
+                            code="hours_not_positive",
+                            params={"topic": label},
+                        )
+                    )
+                    continue
+                hours = float(parsed)
+            shares.append({"slug": slug, "hours": hours})
+        if errors:
+            raise forms.ValidationError(errors)
+        return shares
+
+
+class ApprovalsField(_ChecklistField):
+    """Who approved an activity, each optionally with the approval number printed on it."""
+
+    key = "body"
+    amount_key = "number"
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            AmountChecklistWidget(
+                APPROVAL_CHOICES,
+                amount_label="approval number (optional)",
+                amount_attrs={
+                    "type": "text",
+                    "maxlength": str(MAX_APPROVAL_NUMBER_LENGTH),
+                    "autocomplete": "off",
+                },
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[dict[str, str]]:
+        approvals: list[dict[str, str]] = []
+        errors: list[forms.ValidationError] = []
+        for body, label, number in self.selected(value):
+            if len(number) > MAX_APPROVAL_NUMBER_LENGTH:
+                errors.append(
+                    forms.ValidationError(
+                        "%(body)s: the approval number is longer than %(limit)d characters.",
+                        code="number_too_long",
+                        params={"body": label, "limit": MAX_APPROVAL_NUMBER_LENGTH},
+                    )
+                )
+            elif ";" in number:
+                errors.append(
+                    forms.ValidationError(
+                        "%(body)s: an approval number cannot contain “;”.",
+                        code="number_semicolon",
+                        params={"body": label},
+                    )
+                )
+            else:
+                approvals.append({"body": body, "number": number})
+        if errors:
+            raise forms.ValidationError(errors)
+        return approvals
+
+
+class ActivityForm(forms.ModelForm[Activity]):
+    hours = forms.DecimalField(
+        min_value=Decimal("0.01"),
+        max_value=Decimal(MAX_HOURS),
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+        error_messages={"min_value": "Enter hours greater than 0."},
+        help_text="Decimal hours, e.g. 1.5. Clock hours unless you choose another unit.",
+    )
+    format = forms.ChoiceField(
+        choices=FORMAT_CHOICES,
+        widget=forms.RadioSelect,
+        help_text="Live online means synchronous and interactive; recorded courses, reading and "
+        "home study are self-study.",
+    )
+    topics = TopicSharesField(
+        label="Topics",
+        help_text="Tick each topic the activity covers. Leave the hours empty when the whole "
+        "activity counts for the topic; give them when only part of it does (e.g. 3 of 6 hours "
+        "on ethics). Typing hours ticks the topic.",
+    )
+    approvals = ApprovalsField(
+        label="Approved by",
+        help_text="As printed on the certificate, e.g. NBCC with ACEP No. 6361.",
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "provider",
+            "completed_on",
+            "hours",
+            "unit",
+            "format",
+            "kind",
+            "topics",
+            "approvals",
+            "notes",
+        ]
+        labels = {
+            "provider": "Provider (optional)",
+            "kind": "Kind of activity",
+            "notes": "Notes (optional)",
+        }
+        help_texts = {
+            "unit": "Semester or quarter hours are for academic courses.",
+            "notes": "Only you see these.",
+        }
+        widgets = {
+            "completed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_completed_on(self) -> Any:
+        completed_on = self.cleaned_data["completed_on"]
+        if completed_on > timezone.localdate():
+            raise forms.ValidationError(
+                "This date is in the future. Record an activity once you have completed it.",
+                code="future",
+            )
+        return completed_on
+
+
+class ActivityFilterForm(forms.Form):
+    """The list's filters, read from the query string. Invalid values are reported and
+    ignored."""
+
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    topic = forms.ChoiceField(required=False, choices=[("", "Any topic"), *TOPIC_CHOICES])
+    format = forms.ChoiceField(required=False, choices=[("", "Any format"), *FORMAT_CHOICES])
+
+    def __init__(self, data: Mapping[str, Any] | None, *, years: Sequence[int]) -> None:
+        super().__init__(data, label_suffix="")
+        self.fields["year"].choices = [("", "Any year"), *((year, str(year)) for year in years)]  # type: ignore[attr-defined]
+
+    def filter(self, activities: ActivityQuerySet) -> ActivityQuerySet:
+        self.is_valid()
+        cleaned = self.cleaned_data
+        if year := cleaned.get("year"):
+            activities = activities.in_year(year)
+        if topic := cleaned.get("topic"):
+            activities = activities.with_topic(topic)
+        if activity_format := cleaned.get("format"):
+            activities = activities.with_format(activity_format)
+        return activities
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+_BINARY_SIGNATURES = {
+    b"PK\x03\x04": "an Excel or other zipped file",
+    b"\xd0\xcf\x11\xe0": "an old-style Excel (.xls) file",
+    b"%PDF": "a PDF",
+}
+
+
+class ActivityImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 text with a header row, as described below.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_file(self) -> bytes:
+        """The file's bytes, once its size and content are those of a CSV text file."""
+        upload: UploadedFile = self.cleaned_data["file"]
+        limit: int = settings.LIFELONG_CSV_MAX_BYTES
+        too_big = forms.ValidationError(
+            "The file is larger than %(limit)s. Split it into smaller files.",
+            code="too_big",
+            params={"limit": filesizeformat(limit)},
+        )
+        if upload.size is not None and upload.size > limit:
+            raise too_big
+        data: bytes = upload.read(limit + 1)
+        if len(data) > limit:
+            raise too_big
+        if not data.strip():
+            raise forms.ValidationError("The file is empty.", code="empty")
+        for signature, what in _BINARY_SIGNATURES.items():
+            if data.startswith(signature):
+                raise forms.ValidationError(
+                    "This is %(what)s, not a CSV file. In your spreadsheet, use “Save as” and "
+                    "choose “CSV UTF-8 (comma delimited)”.",
+                    code="not_csv",
+                    params={"what": what},
+                )
+        if b"\x00" in data:
+            raise forms.ValidationError(
+                "This is not a text file. Upload a CSV file saved as UTF-8 text.", code="binary"
+            )
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                "The file is not UTF-8 text (the first bad byte is at position %(position)d). "
+                "In your spreadsheet, use “Save as” and choose “CSV UTF-8”.",
+                code="not_utf8",
+                params={"position": error.start},
+            ) from None
+        return data
