@@ -25,6 +25,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 takes about half a second a hash by design; tests hash with MD5 instead.
+    (tests/accounts checks that production settings put Argon2 first.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings: Any) -> None:
     """Tests render templates without running collectstatic first.
 
