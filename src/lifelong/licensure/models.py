@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from lifelong.rules import model as rules
 
@@ -67,8 +69,36 @@ class License(models.Model):
     def __str__(self) -> str:
         return self.label or self.ruleset_id
 
+    def get_absolute_url(self) -> str:
+        return reverse("licensure:license_detail", args=[self.pk])
+
     def attested_for(self, deadline: date) -> frozenset[str]:
         return frozenset(self.attestations.get(deadline.isoformat(), []))
+
+    @property
+    def attested_now(self) -> list[str]:
+        """Condition ids attested for the current cycle."""
+        return sorted(self.attested_for(self.expires_on))
+
+    def set_attested(self, deadline: date, condition_ids: Iterable[str]) -> None:
+        """Record the conditions attested for the cycle ending ``deadline`` (others are kept)."""
+        attested = sorted(set(condition_ids))
+        attestations = dict(self.attestations)
+        if attested:
+            attestations[deadline.isoformat()] = attested
+        else:
+            attestations.pop(deadline.isoformat(), None)
+        self.attestations = attestations
+
+    def renew(self, next_deadline: date) -> None:
+        """The user renewed: the next cycle starts; what was entered for the old one is dropped.
+
+        Entered carry-over hours and "first renewal" described the cycle that just ended.
+        """
+        self.expires_on = next_deadline
+        self.carry_over_in_hours = None
+        if self.first_renewal:
+            self.first_renewal = False
 
     def context(
         self,
@@ -118,3 +148,6 @@ class RuleSetDocument(models.Model):
 
     def __str__(self) -> str:
         return self.ruleset_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("licensure:ruleset_detail", args=[self.ruleset_id])

@@ -2,6 +2,7 @@
 
 Everything a page or an API call needs in a fixed number of queries, whatever the number of
 activities: one for the licenses, one for the activities, one for the user's own rule sets.
+The user's own rule sets (their TOML documents) are saved and deleted here too.
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import transaction
+
 from lifelong.credits.models import Activity
 from lifelong.licensure.models import License, RuleSetDocument
 from lifelong.rules import model as rules
-from lifelong.rules.cycles import check_deadline, cycle_for
+from lifelong.rules.cycles import check_deadline, cycle_for, next_deadline
 from lifelong.rules.engine import evaluate
-from lifelong.rules.loader import RuleSetError, UnknownRuleSet, get_ruleset, parse_ruleset
+from lifelong.rules.loader import (
+    RuleSetError,
+    UnknownRuleSet,
+    get_ruleset,
+    load_catalog,
+    parse_ruleset,
+)
 from lifelong.rules.schema import RuleSet
 
 
@@ -34,6 +43,34 @@ class LicenseStatus:
     @property
     def compliant(self) -> bool:
         return self.verdict is not None and self.verdict.compliant
+
+    @property
+    def uncertain_facts(self) -> list[str]:
+        if self.ruleset is None or self.verdict is None:
+            return []
+        return uncertain_facts(self.ruleset, self.verdict)
+
+    @property
+    def conditions_to_attest(self) -> list[rules.ConditionResult]:
+        if self.verdict is None:
+            return []
+        return [condition for condition in self.verdict.conditions if not condition.attested]
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def uncertain_facts(ruleset: RuleSet, verdict: rules.Verdict) -> list[str]:
+    """The rule set's uncertain facts, then those of the requirements and conditions in play."""
+    facts = list(ruleset.uncertain)
+    for result in verdict.requirements:
+        if result.uncertain:
+            facts.append(f"{result.title}: {result.uncertain}")
+    for condition in verdict.conditions:
+        if condition.uncertain:
+            facts.append(f"{condition.title}: {condition.uncertain}")
+    return facts
 
 
 def user_rulesets(user: Any) -> dict[str, RuleSet]:
@@ -117,3 +154,188 @@ def license_statuses(user: Any, today: date) -> list[LicenseStatus]:
         status_for(license, activities, custom, today, getattr(user, "birth_month", None))
         for license in licenses
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Choosing a rule set
+# --------------------------------------------------------------------------------------------
+
+GroupedChoices = list[tuple[str, list[tuple[str, str]]]]
+
+
+def ruleset_choices(user: Any) -> GroupedChoices:
+    """Rule-set choices for a select, grouped "Catalog" / "My rule sets" (one query)."""
+    catalog = sorted(load_catalog().values(), key=lambda ruleset: ruleset.title)
+    groups: GroupedChoices = [
+        ("Catalog", [(ruleset.id, f"{ruleset.title} ({ruleset.id})") for ruleset in catalog])
+    ]
+    own = [
+        (document.ruleset_id, f"{document.title} ({document.ruleset_id})")
+        for document in RuleSetDocument.objects.for_user(user).only("ruleset_id", "title")
+    ]
+    if own:
+        groups.append(("My rule sets", own))
+    return groups
+
+
+def ruleset_titles(user: Any) -> dict[str, str]:
+    """Rule-set titles by id: the catalog's and the user's own (one query)."""
+    titles = {ruleset.id: ruleset.title for ruleset in load_catalog().values()}
+    documents = RuleSetDocument.objects.for_user(user).values_list("ruleset_id", "title")
+    titles.update(dict(documents))
+    return titles
+
+
+def find_ruleset(ruleset_id: str | None, custom: Mapping[str, RuleSet]) -> RuleSet | None:
+    """The rule set with this id, or None when there is none (no id, or an unknown one)."""
+    if not ruleset_id:
+        return None
+    try:
+        return resolve_ruleset(ruleset_id, custom)
+    except UnknownRuleSet:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Renewing and reading one cycle
+# --------------------------------------------------------------------------------------------
+
+
+def renew_license(license: License, ruleset: RuleSet, birth_month: int | None) -> date:
+    """Move the license to its next deadline once the user says they renewed; return it."""
+    deadline = next_deadline(ruleset, license.expires_on, birth_month)
+    license.renew(deadline)
+    license.save(update_fields=["expires_on", "carry_over_in_hours", "first_renewal", "updated_at"])
+    return deadline
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The full allocation for one cycle of a license, with the way to its neighbours."""
+
+    license: License
+    ruleset: RuleSet
+    verdict: rules.Verdict
+    deadline: date
+    previous_deadline: date
+    next_deadline: date | None
+    activities: Mapping[str, rules.Activity]
+
+    @property
+    def is_current(self) -> bool:
+        return self.deadline == self.license.expires_on
+
+    @property
+    def allocations(self) -> list[tuple[rules.RequirementResult, list[CountedHours]]]:
+        """Each requirement with the activities counted toward it (and their details)."""
+        return [
+            (
+                result,
+                [
+                    CountedHours(used, self.activities.get(used.activity_id))
+                    for used in result.activities
+                ],
+            )
+            for result in self.verdict.requirements
+        ]
+
+    @property
+    def exclusions(self) -> list[tuple[rules.Exclusion, rules.Activity | None]]:
+        return [
+            (exclusion, self.activities.get(exclusion.activity_id))
+            for exclusion in self.verdict.excluded
+        ]
+
+    @property
+    def uncertain_facts(self) -> list[str]:
+        return uncertain_facts(self.ruleset, self.verdict)
+
+
+@dataclass(frozen=True)
+class CountedHours:
+    """Hours of one activity counted toward a requirement, with the activity's details."""
+
+    used: rules.HoursUsed
+    activity: rules.Activity | None
+
+
+def transcript(
+    license: License, custom: Mapping[str, RuleSet], deadline: date | None = None
+) -> Transcript:
+    """The cycle of ``license`` ending ``deadline`` (default: the current one), in one query.
+
+    Raises UnknownRuleSet when the license's rule set is gone.
+    """
+    ruleset = resolve_ruleset(license.ruleset_id, custom)
+    deadline = deadline or license.expires_on
+    activities = rules_activities(license.user_id)
+    verdict = evaluate_license(license, ruleset, activities, expires_on=deadline)
+    following: date | None = None
+    if deadline < license.expires_on:
+        following = min(next_deadline(ruleset, deadline, None), license.expires_on)
+    return Transcript(
+        license=license,
+        ruleset=ruleset,
+        verdict=verdict,
+        deadline=deadline,
+        previous_deadline=verdict.cycle.start - timedelta(days=1),
+        next_deadline=following,
+        activities={activity.id: activity for activity in activities},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The user's own rule sets
+# --------------------------------------------------------------------------------------------
+
+
+class RuleSetInUse(Exception):
+    """A rule set that licenses still use cannot be deleted."""
+
+    def __init__(self, ruleset_id: str, licenses: Sequence[License]) -> None:
+        self.ruleset_id = ruleset_id
+        self.licenses = list(licenses)
+        names = ", ".join(str(license) for license in self.licenses)
+        super().__init__(
+            f"{len(self.licenses)} of your licenses use the rule set {ruleset_id!r} ({names}). "
+            "Move them to another rule set first."
+        )
+
+
+def licenses_using(user: Any, ruleset_id: str) -> list[License]:
+    return list(License.objects.for_user(user).filter(ruleset_id=ruleset_id))
+
+
+def ruleset_usage(user: Any) -> dict[str, int]:
+    """How many of the user's licenses use each rule set id (one query)."""
+    usage: dict[str, int] = {}
+    for ruleset_id in License.objects.for_user(user).values_list("ruleset_id", flat=True):
+        usage[ruleset_id] = usage.get(ruleset_id, 0) + 1
+    return usage
+
+
+@transaction.atomic
+def save_ruleset_document(
+    owner: Any, ruleset: RuleSet, text: str, document: RuleSetDocument | None = None
+) -> RuleSetDocument:
+    """Store a validated rule set. A changed id follows into the licenses that use it."""
+    if document is None:
+        document = RuleSetDocument(owner=owner)
+    elif document.ruleset_id != ruleset.id:
+        License.objects.for_user(owner).filter(ruleset_id=document.ruleset_id).update(
+            ruleset_id=ruleset.id
+        )
+    document.ruleset_id = ruleset.id
+    document.title = ruleset.title
+    document.text = text
+    document.save()
+    return document
+
+
+@transaction.atomic
+def delete_ruleset_document(document: RuleSetDocument) -> None:
+    """Delete a rule set of the user's own; raise RuleSetInUse while licenses use it."""
+    using = licenses_using(document.owner_id, document.ruleset_id)
+    if using:
+        raise RuleSetInUse(document.ruleset_id, using)
+    document.delete()

@@ -6,6 +6,16 @@ app_name = "licensure"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("licenses/", views.dashboard, name="license_list"),  # placeholder until the UI lands
-    path("rulesets/", views.dashboard, name="ruleset_list"),  # placeholder until the UI lands
+    path("licenses/", views.license_list, name="license_list"),
+    path("licenses/new/", views.license_add, name="license_add"),
+    path("licenses/<int:license_id>/", views.license_detail, name="license_detail"),
+    path("licenses/<int:license_id>/edit/", views.license_edit, name="license_edit"),
+    path("licenses/<int:license_id>/delete/", views.license_delete, name="license_delete"),
+    path("licenses/<int:license_id>/renew/", views.license_renew, name="license_renew"),
+    path("licenses/<int:license_id>/transcript/", views.transcript, name="transcript"),
+    path("rulesets/", views.ruleset_list, name="ruleset_list"),
+    path("rulesets/new/", views.ruleset_add, name="ruleset_add"),
+    path("rulesets/<slug:ruleset_id>/", views.ruleset_detail, name="ruleset_detail"),
+    path("rulesets/<slug:ruleset_id>/edit/", views.ruleset_edit, name="ruleset_edit"),
+    path("rulesets/<slug:ruleset_id>/delete/", views.ruleset_delete, name="ruleset_delete"),
 ]
