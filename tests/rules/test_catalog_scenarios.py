@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 
 from lifelong.rules.engine import evaluate
-from lifelong.rules.loader import load_catalog
+from lifelong.rules.loader import load_catalog, parse_ruleset
 from lifelong.rules.model import Activity, RequirementResult, Verdict
 from lifelong.rules.schema import RuleSet
 from tests.rules.catalog_helpers import (
@@ -561,3 +561,53 @@ def test_new_york_requires_department_approved_providers() -> None:
     verdict = evaluate(ruleset, plan.context(), [unapproved, *activities[1:]])
     assert not verdict.compliant
     assert [item.activity_id for item in verdict.excluded] == [unapproved.id], explain(verdict)
+
+
+# --- the worked examples in docs/rules.md ----------------------------------------------------
+
+
+def docs_ruleset(ruleset_id: str) -> RuleSet:
+    from tests.rules.test_loader import docs_examples
+
+    return parse_ruleset(docs_examples()[ruleset_id], f"{ruleset_id}.toml")
+
+
+def test_docs_new_york_style_example_behaves_as_described() -> None:
+    ruleset = docs_ruleset("ny-style-lmhc")
+    plan = Plan("ny-style-lmhc", expires_on=date(2026, 8, 31), cycle_number=2, approval="ny-sed")
+    self_study = Item("self-study", "clinical-practice", 20, format="self-study")
+    verdict = evaluate(ruleset, plan.context(), build(ruleset, plan, extra=[self_study]))
+    assert verdict.total.counted_hours == pytest.approx(28.0), explain(verdict)
+    assert sum(item.hours for item in verdict.excluded) == pytest.approx(8.0), explain(verdict)
+    assert any("8.0 more hours" in step for step in verdict.next_steps), explain(verdict)
+
+
+def test_docs_florida_style_example_behaves_as_described() -> None:
+    ruleset = docs_ruleset("fl-style-lmhc")
+    plan = Plan("fl-style-lmhc", expires_on=date(2027, 3, 31), cycle_number=1)
+    verdict = evaluate(ruleset, plan.context(), [])
+    assert unmet(verdict) == {"domestic-violence-initial": 2.0}, explain(verdict)
+    fourth = plan.context(cycle_number=4, first_renewal=False)
+    items = [Item("medical-errors", "medical-errors", 2)]
+    verdict = evaluate(ruleset, fourth, build(ruleset, plan, items=items))
+    assert verdict.compliant, explain(verdict)
+    assert any("next due at renewal 6" in note for note in verdict.notes), explain(verdict)
+
+
+def test_docs_texas_style_example_behaves_as_described() -> None:
+    ruleset = docs_ruleset("tx-style-lpc")
+    plan = Plan(
+        "tx-style-lpc",
+        expires_on=date(2026, 5, 31),
+        cycle_number=3,
+        items=(Item("ethics", "ethics", 6),),
+        attested=frozenset({"jurisprudence-exam"}),
+    )
+    verdict = evaluate(ruleset, plan.context(carry_over_in_hours=5), build(ruleset, plan, total=19))
+    assert verdict.compliant, explain(verdict)
+    verdict = evaluate(ruleset, plan.context(), build(ruleset, plan, total=30))
+    assert verdict.carry_over_out_hours == pytest.approx(6.0)
+    assert "supervision" not in {item.id for item in verdict.requirements}
+    supervisor = plan.context(roles=frozenset({"supervisor"}))
+    verdict = evaluate(ruleset, supervisor, build(ruleset, plan))
+    assert unmet(verdict) == {"supervision": 6.0}, explain(verdict)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+import tomllib
 from datetime import date
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -494,3 +497,27 @@ def test_locator_handles_crlf_line_endings() -> None:
     text = VALID.replace("\nhours = 3\n", "\nhours = -3\n").replace("\n", "\r\n")
     problem = only(validate_ruleset_text(text, "own.toml"))
     assert problem.line == line_of(text, "hours = -3") == 23
+
+
+# --- the examples in docs/rules.md -----------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+
+
+def docs_examples() -> dict[str, str]:
+    """The complete rule sets in docs/rules.md's ```toml blocks, by id."""
+    blocks = re.findall(r"```toml\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.S)
+    return {tomllib.loads(block)["id"]: block for block in blocks}
+
+
+def test_docs_examples_are_valid_rule_sets() -> None:
+    examples = docs_examples()
+    assert set(examples) == {"my-board-lpc", "ny-style-lmhc", "fl-style-lmhc", "tx-style-lpc"}
+    for ruleset_id, text in examples.items():
+        assert validate_ruleset_text(text, f"{ruleset_id}.toml") == [], ruleset_id
+
+
+def test_docs_list_every_catalog_rule_set() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    for ruleset_id in CATALOG_IDS:
+        assert f"| `{ruleset_id}` " in text, ruleset_id
