@@ -92,6 +92,7 @@ LICENSES: tuple[DemoLicense, ...] = (
         number="NCC 318560",
         issued_on=date(2012, 10, 1),
         expires_in_days=800,
+        attest_conditions=("ethics-attestation",),
     ),
 )
 
@@ -109,9 +110,8 @@ ACTIVITIES: tuple[DemoActivity, ...] = (
         "apa;nbcc",
     ),
     DemoActivity(
-        40, "Texas Jurisprudence Exam for Licensed Professional Counselors",
-        "Texas Behavioral Health Executive Council", "1", "self-study", "exam", "ethics",
-        "board",
+        40, "Working with Interpreters in Therapy Sessions", "American Psychological Association",
+        "1", "live-online", "course", "cultural-competence", "apa",
     ),
     DemoActivity(
         65, "Cultural Humility in Couple and Family Therapy",
