@@ -21,7 +21,7 @@ from lifelong.credits.forms import (
     ActivityImportForm,
 )
 from lifelong.credits.models import KIND_CHOICES, Activity
-from lifelong.credits.services import import_activities
+from lifelong.credits.services import ImportResult, import_activities
 
 ACTIVITIES_PER_PAGE = 50
 MAX_PROBLEMS_SHOWN = 200
@@ -103,6 +103,23 @@ def activity_delete(request: AuthenticatedHttpRequest, activity_id: int) -> Http
     return render(request, "credits/activity_confirm_delete.html", context)
 
 
+def _import_message(result: ImportResult) -> str:
+    same = "(same title, provider, date and hours)"
+    if not result.imported:
+        if result.skipped_duplicates == 1:
+            return (
+                f"Nothing new to import: the activity in the file is already in your ledger {same}."
+            )
+        return (
+            f"Nothing new to import: the {result.skipped_duplicates} activities in the file are "
+            f"already in your ledger {same}."
+        )
+    message = f"Imported {result.imported} activit{'y' if result.imported == 1 else 'ies'}."
+    if result.skipped_duplicates:
+        message += f" Skipped {result.skipped_duplicates} already in your ledger {same}."
+    return message
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_import(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -116,13 +133,7 @@ def activity_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ActivityCsvError as error:
             problems = error.problems
         else:
-            message = f"Imported {result.imported} activit{'y' if result.imported == 1 else 'ies'}."
-            if result.skipped_duplicates:
-                message += (
-                    f" Skipped {result.skipped_duplicates} already in your ledger "
-                    "(same title, provider, date and hours)."
-                )
-            messages.success(request, message)
+            messages.success(request, _import_message(result))
             return redirect("credits:activity_list")
     context = {
         "form": form,
