@@ -1,19 +1,26 @@
-"""Account forms: the extra profile fields asked at sign-up and on the profile page."""
+"""Account forms: the extra profile fields asked at sign-up, the profile page, API tokens and
+account deletion."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.http import HttpRequest
 
-from lifelong.accounts.models import MONTH_CHOICES, TIME_ZONE_CHOICES, User
+from lifelong.accounts.models import MONTH_CHOICES, TIME_ZONE_CHOICES, PersonalAccessToken, User
 
 
 class SignupProfileForm(forms.Form):
     """Fields allauth adds to its sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    name = forms.CharField(label="Full name", max_length=150, required=False)
+    name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
 
     def signup(self, request: HttpRequest, user: User) -> None:
         user.name = self.cleaned_data.get("name", "")
@@ -21,7 +28,10 @@ class SignupProfileForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm[User]):
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        help_text="Dates and deadlines are shown in this time zone.",
+    )
     birth_month = forms.TypedChoiceField(
         choices=[("", "Not set"), *MONTH_CHOICES],
         coerce=int,
@@ -37,3 +47,37 @@ class ProfileForm(forms.ModelForm[User]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].label = "Full name"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=PersonalAccessToken._meta.get_field("name").max_length,
+        help_text="What the token is for, e.g. “laptop script” — so that you know what to "
+        "revoke later.",
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account asks for the password again; a second factor is not needed.
+
+    The check goes through allauth's adapter, so failed attempts count against the same
+    rate limit as failed sign-ins.
+    """
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not get_adapter().reauthenticate(self.user, password):
+            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+        return password

@@ -13,7 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
+TIME_ZONE_CHOICES = sorted(
+    (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
+)
 MONTH_CHOICES = [
     (1, "January"), (2, "February"), (3, "March"), (4, "April"), (5, "May"), (6, "June"),
     (7, "July"), (8, "August"), (9, "September"), (10, "October"), (11, "November"),
@@ -26,9 +28,7 @@ class EmailUserManager(UserManager["User"]):
 
     use_in_migrations = True
 
-    def _create_user_object(  # type: ignore[override]
-        self, email: str, password: str | None, **extra_fields: Any
-    ) -> User:
+    def _create_user_object(self, email: str, password: str | None, **extra_fields: Any) -> User:
         user = self.model(email=self.normalize_email(email), **extra_fields)
         user.password = ""
         user.set_password(password) if password else user.set_unusable_password()
@@ -70,7 +70,7 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects: ClassVar[EmailUserManager] = EmailUserManager()  # type: ignore[assignment]
+    objects: ClassVar[EmailUserManager] = EmailUserManager()
 
     def __str__(self) -> str:
         return self.email

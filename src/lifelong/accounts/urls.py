@@ -1,9 +1,13 @@
 from django.urls import path
 
-from lifelong.licensure.views import dashboard
+from lifelong.accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("settings/", dashboard, name="profile"),  # placeholder until the UI lands
+    path("settings/", views.profile, name="profile"),
+    path("settings/tokens/", views.tokens, name="tokens"),
+    path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("settings/export/", views.export, name="export"),
+    path("settings/delete/", views.delete, name="delete"),
 ]
