@@ -58,7 +58,10 @@ def kinds_text(kinds: Iterable[str]) -> str:
 
 
 def approvals_text(approvals: Iterable[str]) -> str:
-    return join_words([APPROVAL_LABELS.get(item, item) for item in approvals])
+    labels = [APPROVAL_LABELS.get(item, item) for item in approvals]
+    return join_words(
+        [label[0].lower() + label[1:] if label.startswith("The ") else label for label in labels]
+    )
 
 
 def months_text(months: int) -> str:
@@ -131,16 +134,15 @@ def requirement_facts(requirement: Requirement) -> list[str]:
 
 def limit_facts(limit: Limit) -> list[str]:
     """What a limit does and to which activities, in sentences."""
-    selectors = []
-    if limit.formats:
-        selectors.append(formats_text(limit.formats))
+    kinds = [formats_text(limit.formats)] if limit.formats else []
     if limit.kinds:
-        selectors.append(kinds_text(limit.kinds))
+        kinds.append(kinds_text(limit.kinds))
+    which = f"Applies to {' '.join(kinds)} activities" if kinds else "Applies to activities"
     if limit.topics:
-        selectors.append(f"on {topics_text(limit.topics)}")
+        which += f" on {topics_text(limit.topics)}"
     if limit.approvals:
-        selectors.append(f"approved by {approvals_text(limit.approvals)}")
-    which = f"Activities: {' '.join(selectors)}."
+        which += f" approved by {approvals_text(limit.approvals)}"
+    which += "."
     bounds = []
     if limit.max_hours is not None:
         bounds.append(f"at most {hours_text(limit.max_hours)} h count toward the total")
@@ -152,7 +154,8 @@ def limit_facts(limit: Limit) -> list[str]:
         bounds.append(f"at least {limit.min_share:.0%} of the hours counted must be of this kind")
     if limit.per_activity_max_hours is not None:
         bounds.append(f"at most {hours_text(limit.per_activity_max_hours)} h per activity")
-    return [which, f"{join_words(bounds, 'and').capitalize()}."]
+    sentence = join_words(bounds, "and")
+    return [which, f"{sentence[:1].upper()}{sentence[1:]}."]
 
 
 def condition_facts(condition: Condition) -> list[str]:

@@ -166,6 +166,13 @@ class LicenseForm(forms.ModelForm[License]):
                 text += " Add your birth month in Settings so Lifelong can check this date."
         return text
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
+        if issued and expires and issued >= expires:
+            self.add_error("expires_on", "The license must expire after it was issued.")
+        return cleaned
+
     @property
     def option_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.MULTI_FIELDS if name in self.fields]

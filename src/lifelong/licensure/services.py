@@ -138,7 +138,10 @@ def status_for(
         ruleset = resolve_ruleset(license.ruleset_id, custom)
     except UnknownRuleSet as error:
         return LicenseStatus(license, None, None, days_left, error=str(error))
-    verdict = evaluate_license(license, ruleset, activities)
+    try:
+        verdict = evaluate_license(license, ruleset, activities)
+    except ValueError as error:  # e.g. issued after it expires: data entered elsewhere
+        return LicenseStatus(license, ruleset, None, days_left, error=str(error))
     warning = check_deadline(ruleset, license.expires_on, birth_month)
     return LicenseStatus(license, ruleset, verdict, days_left, deadline_warning=warning)
 
@@ -217,7 +220,7 @@ class Transcript:
     ruleset: RuleSet
     verdict: rules.Verdict
     deadline: date
-    previous_deadline: date
+    previous_deadline: date | None
     next_deadline: date | None
     activities: Mapping[str, rules.Activity]
 
@@ -239,12 +242,26 @@ class Transcript:
             for result in self.verdict.requirements
         ]
 
+    def _in_cycle(self, activity: rules.Activity | None) -> bool:
+        cycle = self.verdict.cycle
+        return activity is None or cycle.start <= activity.completed_on <= cycle.end
+
     @property
     def exclusions(self) -> list[tuple[rules.Exclusion, rules.Activity | None]]:
-        return [
+        """Hours of this cycle's activities that do not count, with the reason."""
+        pairs = [
             (exclusion, self.activities.get(exclusion.activity_id))
             for exclusion in self.verdict.excluded
         ]
+        return [(exclusion, activity) for exclusion, activity in pairs if self._in_cycle(activity)]
+
+    @property
+    def outside_cycle_count(self) -> int:
+        """Activities completed before or after this cycle that count for nothing in it."""
+        return sum(
+            not self._in_cycle(self.activities.get(exclusion.activity_id))
+            for exclusion in self.verdict.excluded
+        )
 
     @property
     def uncertain_facts(self) -> list[str]:
@@ -257,6 +274,25 @@ class CountedHours:
 
     used: rules.HoursUsed
     activity: rules.Activity | None
+
+
+EARLIEST_CYCLE_YEAR = 1950
+LATEST_CYCLE_YEAR = 2200
+
+
+def parse_cycle(license: License, text: str) -> date | None:
+    """The deadline in ``?cycle=YYYY-MM-DD``: None when empty; ValueError saying what is wrong."""
+    if not text:
+        return None
+    try:
+        deadline = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"“{text[:40]}” is not a date (use YYYY-MM-DD).") from None
+    if not EARLIEST_CYCLE_YEAR <= deadline.year <= LATEST_CYCLE_YEAR:
+        raise ValueError(f"{deadline.isoformat()} is too far from today.")
+    if license.issued_on is not None and deadline < license.issued_on:
+        raise ValueError(f"{deadline.isoformat()} is before the license was issued.")
+    return deadline
 
 
 def transcript(
@@ -273,12 +309,15 @@ def transcript(
     following: date | None = None
     if deadline < license.expires_on:
         following = min(next_deadline(ruleset, deadline, None), license.expires_on)
+    earlier: date | None = verdict.cycle.start - timedelta(days=1)
+    if license.issued_on is not None and verdict.cycle.start <= license.issued_on:
+        earlier = None  # the first cycle after licensure
     return Transcript(
         license=license,
         ruleset=ruleset,
         verdict=verdict,
         deadline=deadline,
-        previous_deadline=verdict.cycle.start - timedelta(days=1),
+        previous_deadline=earlier,
         next_deadline=following,
         activities={activity.id: activity for activity in activities},
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -46,13 +44,6 @@ def _get_document_for_user(request: AuthenticatedHttpRequest, ruleset_id: str) -
     return get_object_or_404(RuleSetDocument.objects.for_user(request.user), ruleset_id=ruleset_id)
 
 
-def _parse_cycle(value: str | None) -> date | None:
-    """``?cycle=YYYY-MM-DD``; None when absent; ValueError when it is not a date."""
-    if not value:
-        return None
-    return date.fromisoformat(value)
-
-
 # --------------------------------------------------------------------------------------------
 # Dashboard
 # --------------------------------------------------------------------------------------------
@@ -88,7 +79,7 @@ def _license_form_page(
     ruleset = services.find_ruleset(chosen, custom)
     choices = services.ruleset_choices(request.user)
     if ruleset is None:
-        choose = ChooseRuleSetForm(request.GET if chosen else None, choices=choices)
+        choose = ChooseRuleSetForm({"ruleset": chosen} if chosen else None, choices=choices)
         context = {"choose": choose, "license": license, "nav_section": "licenses"}
         return render(request, "licensure/license_choose.html", context)
     birth_month = request.user.birth_month
@@ -171,7 +162,7 @@ def license_renew(request: AuthenticatedHttpRequest, license_id: int) -> HttpRes
     except UnknownRuleSet as error:
         messages.error(request, f"Cannot renew: {error}.")
         return redirect(license)
-    form = RenewForm(request.POST or None)
+    form = RenewForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         deadline = services.renew_license(license, ruleset, request.user.birth_month)
         messages.success(request, f"Renewed. {license} now expires on {long_date(deadline)}.")
@@ -186,18 +177,15 @@ def transcript(request: AuthenticatedHttpRequest, license_id: int) -> HttpRespon
     license = _get_license_for_user(request, license_id)
     context: dict[str, object] = {"license": license, "nav_section": "licenses"}
     try:
-        deadline = _parse_cycle(request.GET.get("cycle"))
-    except ValueError:
-        context["cycle_error"] = (
-            f"“{request.GET['cycle']}” is not a date (use YYYY-MM-DD); "
-            "showing the current cycle instead."
-        )
+        deadline = services.parse_cycle(license, request.GET.get("cycle", ""))
+    except ValueError as error:
+        context["cycle_error"] = f"{error} Showing the current cycle instead."
         deadline = None
     try:
         context["transcript"] = services.transcript(
             license, services.user_rulesets(request.user), deadline
         )
-    except UnknownRuleSet as error:
+    except (UnknownRuleSet, ValueError) as error:
         context["ruleset_error"] = str(error)
     return render(request, "licensure/transcript.html", context)
 
@@ -246,7 +234,10 @@ def ruleset_detail(request: AuthenticatedHttpRequest, ruleset_id: str) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def ruleset_add(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = RuleSetDocumentForm(request.POST or None, request.FILES or None, owner=request.user)
+    posted = request.method == "POST"
+    form = RuleSetDocumentForm(
+        request.POST if posted else None, request.FILES if posted else None, owner=request.user
+    )
     start_from = request.GET.get("from", "")
     if request.method == "GET" and start_from:
         try:
@@ -272,8 +263,12 @@ def ruleset_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ruleset_edit(request: AuthenticatedHttpRequest, ruleset_id: str) -> HttpResponse:
     document = _get_document_for_user(request, ruleset_id)
+    posted = request.method == "POST"
     form = RuleSetDocumentForm(
-        request.POST or None, request.FILES or None, owner=request.user, document=document
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        owner=request.user,
+        document=document,
     )
     if form.is_valid() and form.ruleset is not None:
         old_id = document.ruleset_id
