@@ -8,15 +8,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from tests.browser.flows import confirmation_path
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
-
-
-def confirmation_path(body: str) -> str:
-    match = CONFIRM_LINK.search(body)
-    assert match, f"no confirmation link in the email:\n{body}"
-    return "/" + match.group(0).split("/", 3)[3]
 
 
 def test_a_visitor_signs_up_confirms_and_lands_on_the_dashboard(page: Page) -> None:
@@ -39,3 +33,4 @@ def test_a_visitor_signs_up_confirms_and_lands_on_the_dashboard(page: Page) -> N
 
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
+    expect(page.get_by_role("heading", name="Getting started")).to_be_visible()
