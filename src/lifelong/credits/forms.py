@@ -167,6 +167,7 @@ class TopicSharesField(_ChecklistField):
                     "max": str(MAX_HOURS),
                     "step": "0.01",
                     "inputmode": "decimal",
+                    "placeholder": "hours",
                 },
             ),
         )
@@ -227,6 +228,7 @@ class ApprovalsField(_ChecklistField):
                     "type": "text",
                     "maxlength": str(MAX_APPROVAL_NUMBER_LENGTH),
                     "autocomplete": "off",
+                    "placeholder": "number",
                 },
             ),
         )

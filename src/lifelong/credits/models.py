@@ -30,6 +30,11 @@ UNIT_CHOICES = [(unit, unit.replace("-", " ").capitalize()) for unit in CREDIT_U
 
 
 ACADEMIC_UNITS = ("semester-hour", "quarter-hour")
+FORMAT_SHORT_LABELS = {
+    "in-person": "In person",
+    "live-online": "Live online",
+    "self-study": "Self-study",
+}
 UNIT_PLURALS = {
     "clock-hour": "clock hours",
     "semester-hour": "semester hours",
@@ -177,6 +182,10 @@ class Activity(models.Model):
     @property
     def unit_label(self) -> str:
         return UNIT_PLURALS.get(self.unit, self.unit)
+
+    @property
+    def format_short_label(self) -> str:
+        return FORMAT_SHORT_LABELS.get(self.format, self.format)
 
     def duplicate_key(self) -> tuple[str, str, date, Decimal]:
         """What makes two activities the same entry: title, provider, date and hours."""
