@@ -38,6 +38,7 @@ __all__ = [
     "catalog_text",
     "get_ruleset",
     "load_catalog",
+    "locate_keys",
     "parse_ruleset",
     "validate_ruleset_text",
 ]
@@ -353,13 +354,15 @@ def locate_keys(text: str) -> dict[PathKey, int]:
 
 class _Locator:
     _BARE = re.compile(r"[A-Za-z0-9_-]+")
+    _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+    _SCALAR = re.compile(r"[^,\]}#\r\n]+")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
         self.positions: dict[PathKey, int] = {}
         self.array_counts: dict[PathKey, int] = {}
-        self.newlines = [index for index, char in enumerate(text) if char == "\n"]
+        self.newlines = [match.start() for match in re.finditer("\n", text)]
 
     # -- helpers --
 
@@ -468,11 +471,10 @@ class _Locator:
         elif char == "'":
             self.literal_string()
         else:
-            start = self.pos
-            while self.pos < len(self.text) and self.text[self.pos] not in ",]}#\r\n":
-                self.pos += 1
-            if self.pos == start:
+            match = self._SCALAR.match(self.text, self.pos)
+            if not match:
                 raise _LocatorError(f"expected a value at line {self.line()}")
+            self.pos = match.end()
 
     def array(self, path: PathKey) -> None:
         self.pos += 1  # [
@@ -511,20 +513,18 @@ class _Locator:
     def basic_string(self) -> str:
         if self.text.startswith('"""', self.pos):
             return self.multiline('"""', escapes=True)
-        self.pos += 1
-        chars: list[str] = []
-        while True:
-            char = self.peek()
-            if not char or char == "\n":
-                raise _LocatorError("unterminated string")
-            self.pos += 1
-            if char == "\\":
-                chars.append(self.peek())
-                self.pos += 1
-            elif char == '"':
-                return "".join(chars)
-            else:
-                chars.append(char)
+        match = self._BASIC.match(self.text, self.pos)
+        if not match:
+            raise _LocatorError("unterminated string")
+        self.pos = match.end()
+        raw = match.group()
+        if "\\" not in raw:
+            return raw[1:-1]
+        try:  # let tomllib decode the escapes (the text is valid TOML)
+            value = tomllib.loads(f"k = {raw}")["k"]
+        except tomllib.TOMLDecodeError as error:
+            raise _LocatorError("bad string") from error
+        return str(value)
 
     def literal_string(self) -> str:
         if self.text.startswith("'''", self.pos):
