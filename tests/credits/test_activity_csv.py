@@ -7,7 +7,7 @@ import dataclasses
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifelong.credits.activity_csv import (
@@ -409,6 +409,7 @@ def ledger_activities(draw: st.DrawFn) -> Activity:
     )
 
 
+@settings(deadline=None)  # no per-example time limit: CI machines are shared and slow
 @given(st.lists(ledger_activities(), max_size=8))
 def test_any_ledger_round_trips_through_csv(activities: list[Activity]) -> None:
     parsed = parse_activities_csv(write_activities_csv(activities))
