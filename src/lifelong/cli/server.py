@@ -211,7 +211,7 @@ def worker(
         bool, typer.Option("--batch", help="Run every queued task, then exit.")
     ] = False,
 ) -> None:
-    """Run background tasks (emails, digests, imports) from the database queue."""
+    """Run background tasks from the database queue (django-tasks); stop with Ctrl+C."""
     setup_django()
     from django.core.management import call_command
 
