@@ -40,21 +40,37 @@ def test_it_creates_a_token_and_shows_the_secret_only_once(
 ) -> None:
     response = owner_client.post(reverse("accounts:tokens"), {"name": "laptop script"})
 
-    assert response.status_code == 201
-    assert "no-store" in response["Cache-Control"]
-    html = response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:tokens")
+    token = PersonalAccessToken.objects.get(user=owner)
+    assert token.name == "laptop script"
+
+    page = owner_client.get(reverse("accounts:tokens"))
+    assert "no-store" in page["Cache-Control"]
+    html = page.content.decode()
     secret = input_value(html, "new-token-secret")
     assert secret.startswith("lfl_")
     assert "shown only this once" in html
-    token = PersonalAccessToken.objects.get(user=owner)
-    assert token.name == "laptop script"
     assert secret not in token.token_hash
     assert PersonalAccessToken.authenticate(secret) == owner
+    assert "accounts.new_token" not in owner_client.session
 
     again = owner_client.get(reverse("accounts:tokens")).content.decode()
     assert secret not in again
+    assert "shown only this once" not in again
     assert "laptop script" in again
     assert token.prefix in again
+
+
+def test_another_session_never_sees_the_new_secret(owner: User) -> None:
+    creator, other = Client(), Client()
+    creator.force_login(owner)
+    other.force_login(owner)
+
+    creator.post(reverse("accounts:tokens"), {"name": "laptop script"})
+
+    assert "new-token-secret" not in other.get(reverse("accounts:tokens")).content.decode()
+    assert "new-token-secret" in creator.get(reverse("accounts:tokens")).content.decode()
 
 
 def test_it_rejects_a_token_without_a_name(owner_client: Client, owner: User) -> None:

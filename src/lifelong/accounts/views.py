@@ -46,25 +46,32 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", context)
 
 
+# A new token's secret waits here between the POST that creates it and the page that shows
+# it, and is removed as it is shown (post/redirect/get: a reload cannot create a second token).
+NEW_TOKEN_SESSION_KEY = "accounts.new_token"
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """List tokens and create one. A new token's secret is in this response and nowhere else:
-    it is not stored, so the page is not cached and there is no redirect to carry it."""
+    """List tokens and create one; a new token's secret is shown on the next page, once."""
     form = TokenForm(request.POST or None)
-    new_token, new_secret = None, ""
     if request.method == "POST" and form.is_valid():
-        new_token, new_secret = PersonalAccessToken.issue(request.user, form.cleaned_data["name"])
-        form = TokenForm()
+        token, secret = PersonalAccessToken.issue(request.user, form.cleaned_data["name"])
+        request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "secret": secret}
+        return redirect("accounts:tokens")
+    user_tokens = list(PersonalAccessToken.objects.for_user(request.user))
+    shown = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
+    new_token = next((t for t in user_tokens if shown and t.pk == shown["id"]), None)
     context = {
         "nav_section": "settings",
         "form": form,
-        "tokens": PersonalAccessToken.objects.for_user(request.user),
+        "tokens": user_tokens,
         "new_token": new_token,
-        "new_secret": new_secret,
+        "new_secret": shown["secret"] if new_token and shown else "",
     }
-    return render(request, "accounts/tokens.html", context, status=201 if new_token else 200)
+    return render(request, "accounts/tokens.html", context)
 
 
 @login_required

@@ -1,0 +1,10 @@
+"""The shared browser fixtures (system Chromium, live server, CSP and network watch) for the
+account pages' browser tests."""
+
+from tests.browser.conftest import (  # noqa: F401
+    browser,
+    browser_context,
+    chromium_path,
+    page,
+    phone_page,
+)
