@@ -80,3 +80,28 @@ def test_the_429_page_uses_our_layout(client: Client, db: None, settings: object
 
     assert response.status_code == 429
     assert PageAudit(response.content.decode()).problems() == []
+
+
+def test_every_other_account_page_passes_the_audit(client: Client, owner: User) -> None:
+    from tests.accounts.test_two_factor import activate_totp
+
+    for name in ("account_email_verification_sent", "account_reset_password_done"):
+        assert PageAudit(client.get(reverse(name)).content.decode()).problems() == [], name
+
+    activate_totp(client, owner)
+    for name in (
+        "mfa_index",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_deactivate_totp",
+        "account_logout",
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert PageAudit(response.content.decode()).problems() == [], name
+
+    client.post(reverse("account_logout"))
+    sign_in(client, owner.email)
+    response = client.get(reverse("mfa_authenticate"))
+    assert response.status_code == 200
+    assert PageAudit(response.content.decode()).problems() == []
