@@ -154,7 +154,11 @@ def restore_signal_handlers() -> Iterator[None]:
         signal.signal(getattr(signal, name), handler)
 
 
-def test_the_worker_runs_queued_tasks(db: None, restore_signal_handlers: None) -> None:
+def test_the_worker_runs_queued_tasks(
+    transactional_db: None, restore_signal_handlers: None
+) -> None:
+    """Outside a test transaction: the worker closes and reopens connections like in
+    production (inside one, PostgreSQL connections would be closed under the test)."""
     result = shout.enqueue("hello")
     assert result.status == TaskResultStatus.READY
 
