@@ -36,6 +36,8 @@ def test_it_signs_up_sends_a_verification_link_and_signs_in_on_confirmation(
     assert signed_in_user_id(client) is None
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["nora@example.org"]
+    assert mailoutbox[0].subject.startswith("[Lifelong] ")
+    assert mailoutbox[0].body.startswith("Hello from Lifelong!")
     confirm_path = first_link(mailoutbox[0].body)
     assert confirm_path.startswith("/accounts/confirm-email/")
 
