@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Sum
 
+from lifelong.credits.activity_csv import ACADEMIC_UNITS as ACADEMIC_UNITS  # re-exported
 from lifelong.credits.activity_csv import format_hours
 from lifelong.rules import model as rules
 from lifelong.rules.vocabulary import (
@@ -28,8 +29,6 @@ FORMAT_CHOICES = list(FORMAT_LABELS.items())
 KIND_CHOICES = list(KIND_LABELS.items())
 UNIT_CHOICES = [(unit, unit.replace("-", " ").capitalize()) for unit in CREDIT_UNITS]
 
-
-ACADEMIC_UNITS = ("semester-hour", "quarter-hour")
 FORMAT_SHORT_LABELS = {
     "in-person": "In person",
     "live-online": "Live online",
