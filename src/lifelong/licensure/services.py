@@ -17,7 +17,8 @@ from django.db import transaction
 from lifelong.credits.models import Activity
 from lifelong.licensure.models import License, RuleSetDocument
 from lifelong.rules import model as rules
-from lifelong.rules.cycles import check_deadline, cycle_for, next_deadline
+from lifelong.rules.cycles import add_months, check_deadline, cycle_for, next_deadline
+from lifelong.rules.eligibility import normalise
 from lifelong.rules.engine import evaluate
 from lifelong.rules.loader import (
     RuleSetError,
@@ -90,9 +91,65 @@ def resolve_ruleset(ruleset_id: str, custom: Mapping[str, RuleSet]) -> RuleSet:
     return get_ruleset(ruleset_id, extra=custom)
 
 
+ENGINE_FIELDS = (
+    "id", "title", "provider", "completed_on", "hours", "unit", "format", "kind", "topics",
+    "approvals",
+)  # fmt: skip
+
+
 def rules_activities(user: Any) -> list[rules.Activity]:
-    """All of a user's activities in the engine's terms (one query)."""
-    return [activity.to_rules() for activity in Activity.objects.for_user(user).order_by("pk")]
+    """All of a user's activities in the engine's terms (one query, only the fields it reads)."""
+    activities = Activity.objects.for_user(user).only(*ENGINE_FIELDS).order_by("pk")
+    return [activity.to_rules() for activity in activities]
+
+
+def relevant_activities(
+    ruleset: RuleSet, context: rules.LicenseContext, activities: Sequence[rules.Activity]
+) -> list[rules.Activity]:
+    """The activities that can change the verdict for the cycle of ``context``.
+
+    Those completed in the cycle, and earlier ones on a topic of a one-time or rolling
+    requirement (the only requirements that count history), with their exact duplicates so
+    that duplicates are still recognised. The engine would list every other activity as
+    "before / after this cycle" and count nothing from it; leaving them out keeps a page with
+    years of activities fast.
+    """
+    cycle = cycle_for(ruleset, context)
+    history_topics: set[str] = set()
+    earliest = cycle.start
+    for requirement in ruleset.requirements:
+        if requirement.frequency == "once":
+            history_topics.update(requirement.topics)
+            earliest = date.min
+        elif requirement.window == "rolling" and requirement.every:
+            history_topics.update(requirement.topics)
+            months = (requirement.every - 1) * ruleset.cycle.length_months
+            earliest = min(earliest, add_months(cycle.start, -months))
+    wanted: list[rules.Activity] = []
+    history: list[rules.Activity] = []
+    for activity in activities:
+        if cycle.start <= activity.completed_on <= cycle.end:
+            wanted.append(activity)
+        elif earliest <= activity.completed_on < cycle.start:
+            history.append(activity)
+    if history_topics and history:
+        keys = {
+            _duplicate_key(activity)
+            for activity in history
+            if any(share.slug in history_topics for share in activity.topics)
+        }
+        wanted.extend(activity for activity in history if _duplicate_key(activity) in keys)
+    return wanted
+
+
+def _duplicate_key(activity: rules.Activity) -> tuple[str, str, date, float]:
+    """What the engine takes for the same activity entered twice."""
+    return (
+        normalise(activity.title),
+        normalise(activity.provider),
+        activity.completed_on,
+        round(activity.hours, 6),
+    )
 
 
 def previous_deadline(ruleset: RuleSet, license: License, expires_on: date) -> date:
@@ -120,10 +177,15 @@ def evaluate_license(
     elif ruleset.carry_over.max_hours > 0:
         earlier = previous_deadline(ruleset, license, deadline)
         if license.issued_on is None or earlier > license.issued_on:
-            previous = evaluate(ruleset, license.context(expires_on=earlier), activities)
+            previous_context = license.context(expires_on=earlier)
+            previous = evaluate(
+                ruleset,
+                previous_context,
+                relevant_activities(ruleset, previous_context, activities),
+            )
             carry_in = previous.carry_over_out_hours
     context = license.context(expires_on=deadline, carry_over_in_hours=carry_in)
-    return evaluate(ruleset, context, activities)
+    return evaluate(ruleset, context, relevant_activities(ruleset, context, activities))
 
 
 def status_for(
@@ -258,9 +320,12 @@ class Transcript:
     @property
     def outside_cycle_count(self) -> int:
         """Activities completed before or after this cycle that count for nothing in it."""
+        counted = {
+            used.activity_id for result in self.verdict.requirements for used in result.activities
+        }
         return sum(
-            not self._in_cycle(self.activities.get(exclusion.activity_id))
-            for exclusion in self.verdict.excluded
+            not self._in_cycle(activity) and activity.id not in counted
+            for activity in self.activities.values()
         )
 
     @property

@@ -1,0 +1,194 @@
+"""Benchmark: the dashboard for a user with 5 licenses and 1,000 CE activities over 6 years.
+
+Run with ``LIFELONG_DATA_DIR=var/bench .venv/bin/python bench/dashboard.py [--renders N]``.
+It builds a throwaway SQLite database in the data directory, renders ``/dashboard/`` through
+Django's test client (after a warm-up), and prints the median and p95 server time per render
+and the number of queries, next to the same figures for a user with 10 activities (the query
+count must not depend on the number of activities). Target: at most 150 ms per render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(os.environ.setdefault("LIFELONG_DATA_DIR", "var/bench")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE = DATA_DIR / "bench-dashboard.sqlite3"
+os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lifelong.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from lifelong.accounts.models import User  # noqa: E402
+from lifelong.credits.models import Activity  # noqa: E402
+from lifelong.licensure.models import License  # noqa: E402
+from lifelong.licensure.services import license_statuses  # noqa: E402
+
+TARGET_MS = 150.0
+LICENSES = [  # (rule set, deadline, roles): five boards with different cycle and deadline rules
+    ("us-tx-lpc", date(2027, 1, 31), ["supervisor"]),
+    ("us-ca-lmft", date(2027, 4, 30), []),
+    ("us-ny-lmhc", date(2028, 4, 30), []),
+    ("nbcc-ncc", date(2029, 6, 30), []),
+    ("us-fl-lmhc", date(2027, 3, 31), []),
+]
+TOPIC_MIXES = [
+    "clinical-practice",
+    "ethics=3;clinical-practice",
+    "law-and-ethics",
+    "cultural-competence;implicit-bias",
+    "suicide-prevention",
+    "trauma;clinical-practice",
+    "medical-errors=2;clinical-practice",
+    "domestic-violence",
+    "supervision",
+    "telehealth",
+    "substance-use",
+    "assessment",
+    "laws-and-rules",
+    "hiv-aids",
+    "child-abuse",
+    "self-care",
+]
+FORMATS = ["in-person", "live-online", "self-study"]
+KINDS = ["course", "course", "course", "conference", "peer-consultation", "teaching"]
+APPROVALS = ["nbcc:6361", "apa", "aswb-ace", "ny-sed", "board", "aamft", ""]
+
+
+def activities_for(user: User, count: int, today: date, seed: int = 7) -> list[Activity]:
+    """``count`` activities spread over the six years before ``today``."""
+    rng = random.Random(seed)
+    activities = []
+    for number in range(count):
+        topics = []
+        for entry in rng.choice(TOPIC_MIXES).split(";"):
+            slug, _, hours = entry.partition("=")
+            topics.append({"slug": slug, "hours": float(hours) if hours else None})
+        approval = rng.choice(APPROVALS)
+        body, _, approval_number = approval.partition(":")
+        activities.append(
+            Activity(
+                user=user,
+                title=f"Workshop {number}: {topics[0]['slug'].replace('-', ' ')}",
+                provider=rng.choice(["PESI", "APA", "NASW", "Local university", "Relias"]),
+                completed_on=today - timedelta(days=rng.randrange(6 * 365)),
+                hours=Decimal(rng.choice(["1", "1.5", "2", "3", "6"])),
+                format=rng.choice(FORMATS),
+                kind=rng.choice(KINDS),
+                topics=topics,
+                approvals=[{"body": body, "number": approval_number}] if body else [],
+            )
+        )
+    return activities
+
+
+def make_user(email: str, activity_count: int, today: date) -> User:
+    user = User.objects.create_user(email=email, password=None, birth_month=4)
+    for ruleset_id, expires_on, roles in LICENSES:
+        License.objects.create(
+            user=user, ruleset_id=ruleset_id, expires_on=expires_on, roles=roles, label=ruleset_id
+        )
+    Activity.objects.bulk_create(activities_for(user, activity_count, today), batch_size=500)
+    return user
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def measure(client: Client, renders: int) -> tuple[list[float], list[float], int]:
+    """Wall-clock and CPU milliseconds per render, and the queries of one render."""
+    url = reverse("licensure:dashboard")
+    for _ in range(3):  # warm-up: catalog parsing, template loading, the first connection
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    query_count = len(queries)  # now: the captured list is read lazily from the connection
+    assert response.status_code == 200
+    assert b"NOT COMPLIANT" in response.content or b"COMPLIANT" in response.content
+    timings, cpu_timings = [], []
+    for _ in range(renders):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        cpu_timings.append((time.process_time() - cpu_start) * 1000)
+        assert response.status_code == 200
+    return timings, cpu_timings, query_count
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--renders", type=int, default=50, help="timed renders (default 50)")
+    parser.add_argument("--activities", type=int, default=1000)
+    args = parser.parse_args(argv)
+
+    DATABASE.unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    today = timezone.localdate()
+    large = make_user("bench@example.org", args.activities, today)
+    small = make_user("small@example.org", 10, today)
+
+    plain_static: dict[str, Any] = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    results = {}
+    with override_settings(STORAGES=plain_static, ALLOWED_HOSTS=["testserver"]):
+        for name, user in (("large", large), ("small", small)):
+            client = Client()
+            client.force_login(user)
+            results[name] = measure(client, args.renders)
+
+    start = time.perf_counter()
+    for _ in range(args.renders):
+        license_statuses(large, today)
+    service_ms = (time.perf_counter() - start) * 1000 / args.renders
+
+    timings, cpu_timings, queries = results["large"]
+    small_timings, _, small_queries = results["small"]
+    median, p95 = statistics.median(timings), percentile(timings, 0.95)
+    cpu_median, cpu_p95 = statistics.median(cpu_timings), percentile(cpu_timings, 0.95)
+    print(f"date:     {date.today().isoformat()}")
+    print(f"machine:  {platform.node()} · {platform.machine()} · {os.cpu_count()} CPUs · "
+          f"Python {platform.python_version()} · {platform.platform()}")  # fmt: skip
+    print(
+        f"data:     5 licenses, {args.activities} activities over 6 years; {args.renders} renders"
+    )
+    print(f"render:   median {median:.1f} ms, p95 {p95:.1f} ms (target <= {TARGET_MS:.0f} ms)")
+    print(f"cpu:      median {cpu_median:.1f} ms, p95 {cpu_p95:.1f} ms of CPU time per render")
+    print(f"service:  license_statuses {service_ms:.1f} ms per call")
+    print(f"queries:  {queries} per render ({small_queries} with 10 activities)")
+    print(f"small:    median {statistics.median(small_timings):.1f} ms with 10 activities")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load:     {load} (1, 5, 15 min: other work on the machine slows the wall clock)")
+    ok = p95 <= TARGET_MS and queries == small_queries
+    print("result:   " + ("OK" if ok else "MISSED"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
