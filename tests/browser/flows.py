@@ -32,6 +32,6 @@ def sign_up(page: Page, email: str, password: str, name: str = "") -> None:
     sent = [message for message in mail.outbox if email in message.to]
     assert len(sent) == 1, [message.to for message in mail.outbox]
 
-    page.goto(confirmation_path(sent[0].body))
+    page.goto(confirmation_path(str(sent[0].body)))
     page.get_by_role("button", name="Confirm").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))

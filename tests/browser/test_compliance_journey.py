@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from tests.browser.flows import sign_up
 
@@ -46,9 +46,12 @@ def activities_csv(today: date) -> str:
 
 
 def upload(page: Page, text: str) -> None:
-    page.get_by_label("CSV file").set_input_files(
-        files=[{"name": "activities.csv", "mimeType": "text/csv", "buffer": text.encode()}]
-    )
+    payload: FilePayload = {
+        "name": "activities.csv",
+        "mimeType": "text/csv",
+        "buffer": text.encode(),
+    }
+    page.get_by_label("CSV file").set_input_files(files=payload)
     page.get_by_role("button", name="Check and import").click()
 
 

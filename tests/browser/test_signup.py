@@ -28,7 +28,7 @@ def test_a_visitor_signs_up_confirms_and_lands_on_the_dashboard(page: Page) -> N
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.therapist@example.org"]
 
-    page.goto(confirmation_path(mail.outbox[0].body))
+    page.goto(confirmation_path(str(mail.outbox[0].body)))
     page.get_by_role("button", name="Confirm").click()
 
     expect(page).to_have_url(re.compile(r"/dashboard/$"))

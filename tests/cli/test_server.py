@@ -160,7 +160,8 @@ def test_the_worker_runs_queued_tasks(
     """Outside a test transaction: the worker closes and reopens connections like in
     production (inside one, PostgreSQL connections would be closed under the test)."""
     result = shout.enqueue("hello")
-    assert result.status == TaskResultStatus.READY
+    queued_status = result.status
+    assert queued_status == TaskResultStatus.READY
 
     invoke("worker", "--batch", "--interval", "0.1")
 
