@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its static Swagger UI for /api/docs (no CDN)
     "csp",
     "django_tasks",
     "django_tasks_db",

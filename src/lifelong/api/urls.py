@@ -1,10 +1,28 @@
-"""The JSON API: one NinjaAPI instance mounting each app's router (OpenAPI at /api/openapi.json)."""
+"""The JSON API: one NinjaAPI instance mounting each app's router.
 
-from ninja import NinjaAPI
+OpenAPI at ``/api/openapi.json``, interactive docs at ``/api/docs`` (Swagger UI served from
+django-ninja's own static files: nothing from a CDN, no inline script, so it works offline and
+under the site's Content-Security-Policy).
+"""
+
+from ninja import NinjaAPI, Swagger
+
+from lifelong.api.auth import api_auth
+from lifelong.credits.api import router as credits_router
+from lifelong.licensure.api import router as licensure_router
 
 api = NinjaAPI(
     title="Lifelong API",
     version="1",
-    description="Licenses, CE activities and compliance. Authenticate with a session or a "
-    "personal access token (`Authorization: Bearer lfl_…`).",
+    description="Licenses, CE activities, compliance verdicts and rule sets. Authenticate with "
+    "a personal access token (`Authorization: Bearer lfl_…`, created with `lifelong token "
+    "create`) or, from the browser, with your session (unsafe methods then need the CSRF "
+    "token in `X-CSRFToken`). See docs/api.md.",
+    # Every operation needs a token or a session; with session auth the docs page also hands
+    # Swagger UI the CSRF token for "Try it out".
+    auth=api_auth,
+    docs=Swagger(settings={"validatorUrl": None}),
+    urls_namespace="api",
 )
+api.add_router("/", licensure_router)
+api.add_router("/", credits_router)
