@@ -97,9 +97,6 @@ class UnknownRuleSet(LookupError):
             f"unknown rule set {ruleset_id!r}; known rule sets: {', '.join(self.known) or 'none'}"
         )
 
-    def __str__(self) -> str:  # LookupError would repr() the message
-        return str(self.args[0])
-
 
 # --------------------------------------------------------------------------------------------
 # Parsing and validation
