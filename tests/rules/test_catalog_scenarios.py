@@ -230,6 +230,18 @@ def test_a_realistic_cycle_is_compliant(ruleset_id: str) -> None:
     assert not verdict.excluded, explain(verdict)
 
 
+@pytest.mark.parametrize("ruleset_id", sorted(PLANS))
+def test_an_empty_ledger_with_an_unknown_cycle_number_shows_what_is_missing(
+    ruleset_id: str,
+) -> None:
+    ruleset, plan = catalog(ruleset_id), PLANS[ruleset_id]
+    context = plan.context(cycle_number=None, first_renewal=None, completed_once=frozenset())
+    verdict = evaluate(ruleset, context, [])
+    assert not verdict.compliant
+    assert verdict.total.deficit_hours == ruleset.total_hours, explain(verdict)
+    assert len(verdict.next_steps) >= len(unmet(verdict)), explain(verdict)
+
+
 # --- (b) one hour short ----------------------------------------------------------------------
 
 
