@@ -79,15 +79,27 @@ def chromium_path() -> str:
     return path
 
 
+# The running browser of this test process, shared by every copy of the ``browser`` fixture.
+_running: dict[str, Browser] = {}
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path: str) -> Iterator[Browser]:
+    """One Chromium per test process. Other test folders import these fixtures into their own
+    conftest.py, and pytest then sets this session fixture up once per folder; Playwright's sync
+    API allows one instance per thread, so later copies reuse the first."""
+    if "chromium" in _running:
+        yield _running["chromium"]
+        return
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
         )
+        _running["chromium"] = chromium
         try:
             yield chromium
         finally:
+            del _running["chromium"]
             chromium.close()
 
 
