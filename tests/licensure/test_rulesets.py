@@ -380,3 +380,16 @@ def test_every_catalog_rule_set_has_a_detail_page_and_a_license_form(
     for requirement in ruleset.requirements:
         assert f'id="requirement-{requirement.id}"' in detail.content.decode()
     assert form.context["form"].ruleset == ruleset
+
+
+def test_the_list_runs_a_fixed_number_of_queries(
+    owner: User, owner_client: Client, django_assert_max_num_queries: object
+) -> None:
+    for number in range(12):
+        make_document(owner, f"my-rules-{number}")
+        make_license(owner, f"my-rules-{number}")
+
+    with django_assert_max_num_queries(4):  # type: ignore[operator]
+        response = owner_client.get(reverse("licensure:ruleset_list"))
+
+    assert response.content.decode().count("1 license") == 12

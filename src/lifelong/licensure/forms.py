@@ -128,8 +128,8 @@ class LicenseForm(forms.ModelForm[License]):
         self.option_values: dict[str, set[str]] = {}
         self._choice_field("ruleset_id").choices = choices
         self.fields["ruleset_id"].help_text = (
-            "If you choose another one, its options replace those below; press Save to see "
-            "them if they do not change at once. Nothing is saved until you have seen them."
+            "Choosing another rule set replaces the options below. Without JavaScript, press "
+            "Save: Lifelong shows the new options before it saves anything."
         )
         self.initial["ruleset_id"] = ruleset.id
         self.initial["shown_ruleset"] = ruleset.id
@@ -251,7 +251,7 @@ class RuleSetDocumentForm(forms.Form):
         label="Or upload a .toml file",
         required=False,
         help_text="A file replaces the text above.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".toml,text/plain,application/toml"}),
+        widget=forms.FileInput(attrs={"accept": ".toml,text/plain,application/toml"}),
     )
 
     def __init__(
