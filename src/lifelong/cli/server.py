@@ -101,9 +101,10 @@ def _create_demo() -> None:
         f"{account.activity_count} CE activities:\n"
         f"    email:    {account.user.email}\n"
         f"    password: {account.password}\n"
-        f"Sign in at {server_url(DEFAULT_HOST, DEFAULT_PORT)}accounts/login/ once "
-        "`lifelong serve` runs. The password is shown only now: `lifelong demo --reset` makes\n"
-        "a new one, `lifelong demo --delete` removes the demo account.\n"
+        f"Sign in at {server_url(DEFAULT_HOST, DEFAULT_PORT)}accounts/login/ "
+        "(the default address of `lifelong serve`).\n"
+        "The password is shown only this once: `lifelong demo --reset` makes a new one,\n"
+        "`lifelong demo --delete` removes the demo account.\n"
     )
 
 
