@@ -118,7 +118,7 @@ class Requirement(StrictModel):
         if self.frequency != "every-nth-cycle" and self.every is not None:
             raise ValueError("'every' is only for frequency = \"every-nth-cycle\"")
         if self.window == "rolling" and self.frequency != "every-nth-cycle":
-            raise ValueError("window = \"rolling\" is only for every-nth-cycle requirements")
+            raise ValueError('window = "rolling" is only for every-nth-cycle requirements')
         return self
 
 
@@ -158,8 +158,7 @@ class Limit(StrictModel):
         )
         if all(bound is None for bound in bounds):
             raise ValueError(
-                "a limit needs max_hours, max_share, min_hours, min_share "
-                "or per_activity_max_hours"
+                "a limit needs max_hours, max_share, min_hours, min_share or per_activity_max_hours"
             )
         return self
 
@@ -209,20 +208,25 @@ class RuleSet(StrictModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleSet:
-        ids = [item.id for item in (*self.requirements, *self.limits, *self.conditions)]
+        ids = [
+            *(item.id for item in self.requirements),
+            *(item.id for item in self.limits),
+            *(item.id for item in self.conditions),
+        ]
         duplicates = sorted({item for item in ids if ids.count(item) > 1})
         if duplicates:
             raise ValueError(f"ids must be unique; repeated: {', '.join(duplicates)}")
         if "total" in ids:
             raise ValueError("'total' is reserved for the total requirement")
         unknown_roles = sorted(
-            {role for item in (*self.requirements, *self.conditions) for role in item.roles}
+            (
+                {role for item in self.requirements for role in item.roles}
+                | {role for item in self.conditions for role in item.roles}
+            )
             - set(self.roles)
         )
         if unknown_roles:
-            raise ValueError(
-                f"roles used but not declared in 'roles': {', '.join(unknown_roles)}"
-            )
+            raise ValueError(f"roles used but not declared in 'roles': {', '.join(unknown_roles)}")
         if self.effective_until and self.effective_until < self.effective_from:
             raise ValueError("effective_until is before effective_from")
         return self
