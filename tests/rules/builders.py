@@ -53,9 +53,14 @@ def requirement(
 ) -> Requirement:
     """A topic requirement; ``topics`` defaults to ``[id]``."""
     return Requirement.model_validate(
-        {"id": id, "title": fields.pop("title", id.replace("-", " ").capitalize()),
-         "topics": topics or [id], "hours": hours, **fields}
-    )  # fmt: skip
+        {
+            "id": id,
+            "title": fields.pop("title", id.replace("-", " ").capitalize()),
+            "topics": topics or [id],
+            "hours": hours,
+            **fields,
+        }
+    )
 
 
 def limit(id: str, **fields: Any) -> Limit:

@@ -12,8 +12,9 @@ from lifelong.rules.cycles import add_months, check_deadline, cycle_for, next_de
 from tests.rules.builders import context, ruleset
 
 TWO_YEARS = ruleset(cycle_months=24)
-FLORIDA = ruleset(cycle={"length_months": 24, "deadline": "fixed-date", "month": 3, "day": 31,
-                         "years": "odd"})  # fmt: skip
+FLORIDA = ruleset(
+    cycle={"length_months": 24, "deadline": "fixed-date", "month": 3, "day": 31, "years": "odd"}
+)
 BIRTH_MONTH = ruleset(cycle={"length_months": 24, "deadline": "birth-month"})
 
 

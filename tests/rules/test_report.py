@@ -69,13 +69,27 @@ def test_the_dictionary_has_the_documented_shape_and_is_json_ready() -> None:
         "hours": 2.0,
     }
     assert set(total) == {
-        "id", "title", "topics", "required_hours", "counted_hours", "deficit_hours", "met",
-        "frequency", "counts_toward_total", "status_note", "uncertain", "activities",
-    }  # fmt: skip
+        "id",
+        "title",
+        "topics",
+        "required_hours",
+        "counted_hours",
+        "deficit_hours",
+        "met",
+        "frequency",
+        "counts_toward_total",
+        "status_note",
+        "uncertain",
+        "activities",
+    }
     assert data["conditions"] == [
-        {"id": "jurisprudence", "title": "Pass the jurisprudence exam", "attested": False,
-         "uncertain": None}
-    ]  # fmt: skip
+        {
+            "id": "jurisprudence",
+            "title": "Pass the jurisprudence exam",
+            "attested": False,
+            "uncertain": None,
+        }
+    ]
     assert json.loads(json.dumps(data)) == data
 
 

@@ -325,17 +325,17 @@ def _feasible(problem: Problem, routes: _Routes, allocation: Allocation) -> bool
         for i, value in allocation.assigned[r].items():
             if value < -tol or value > routes.capacity[r].get(i, 0.0) + tol:
                 return False
-    for i in range(n):
-        given_in = [
-            a.get(i, 0.0)
-            for a, d in zip(allocation.assigned, problem.demands, strict=True)
-            if d.inside_total
-        ]
-        given_out = [
-            a.get(i, 0.0)
-            for a, d in zip(allocation.assigned, problem.demands, strict=True)
-            if not d.inside_total
-        ]
+    given: list[list[tuple[int, float]]] = [[] for _ in range(n)]  # (demand, hours) per activity
+    for r, assigned in enumerate(allocation.assigned):
+        for i, value in assigned.items():
+            if value > 0:
+                given[i].append((r, value))
+    demands = problem.demands
+    for i, uses in enumerate(given):
+        if not uses:
+            continue
+        given_in = [value for r, value in uses if demands[r].inside_total]
+        given_out = [value for r, value in uses if not demands[r].inside_total]
         if problem.overlap:
             if given_in and max(given_in) > counted[i] + tol:
                 return False
@@ -346,7 +346,7 @@ def _feasible(problem: Problem, routes: _Routes, allocation: Allocation) -> bool
                 return False
             if counted[i] + math.fsum(given_out) > problem.hours[i] + tol:
                 return False
-            if not _topic_split_exists(problem, routes, allocation, i, tol):
+            if len(uses) > 1 and not _topic_split_exists(problem, routes, uses, i, tol):
                 return False
     total = allocation.total_counted
     for bound, got in zip(problem.bounds, allocation.bound_hours, strict=True):
@@ -360,20 +360,13 @@ def _feasible(problem: Problem, routes: _Routes, allocation: Allocation) -> bool
 
 
 def _topic_split_exists(
-    problem: Problem, routes: _Routes, allocation: Allocation, i: int, tol: float
+    problem: Problem, routes: _Routes, uses: Sequence[tuple[int, float]], i: int, tol: float
 ) -> bool:
     """Hall's condition: every set of demands fed by activity i fits its topics' hours."""
-    users = [
-        (r, value)
-        for r, assigned in enumerate(allocation.assigned)
-        if (value := assigned.get(i, 0.0)) > 0
-    ]
-    if len(users) < 2:
-        return True
     shares = problem.topic_hours[i]
-    topics_of = {r: set(routes.topics[r].get(i, ())) for r, _ in users}
-    for size in range(2, len(users) + 1):
-        for group in combinations(users, size):
+    topics_of = {r: routes.topics[r].get(i, ()) for r, _ in uses}
+    for size in range(2, len(uses) + 1):
+        for group in combinations(uses, size):
             reachable = set().union(*(topics_of[r] for r, _ in group))
             capacity = math.fsum(shares[t] for t in reachable)
             if math.fsum(value for _, value in group) > capacity + tol:
@@ -692,17 +685,21 @@ def round_allocation(problem: Problem, allocation: Allocation) -> Allocation:
     """
     counted = [round(value * 100) for value in allocation.counted]
     assigned = [{i: round(v * 100) for i, v in a.items()} for a in allocation.assigned]
-    on_grid = all(
-        abs(value * 100 - round(value * 100)) < 1e-6
-        for value in (
+    values = np.fromiter(
+        (
             *allocation.counted,
             *(v for a in allocation.assigned for v in a.values()),
             *problem.hours,
             *(v for shares in problem.topic_hours for v in shares.values()),
             *(b.max_hours for b in problem.bounds if b.max_hours is not None),
-        )
+        ),
+        dtype=float,
     )
-    if not on_grid or any(b.max_share or b.min_share for b in problem.bounds):
+    scaled = values * 100
+    on_grid = bool(np.all(np.abs(scaled - np.rint(scaled)) < 1e-6))
+    # On the grid, only a share limit can be off by rounding (its bound s * C is not a
+    # hundredth); check those cheaply and repair only when needed.
+    if not on_grid or not _shares_hold(problem, counted):
         _repair(problem, _Routes.of(problem), counted, assigned)
     return _finish(
         problem,
@@ -710,6 +707,19 @@ def round_allocation(problem: Problem, allocation: Allocation) -> Allocation:
         [{i: v / 100 for i, v in a.items() if v > 0} for a in assigned],
         allocation.method,
     )
+
+
+def _shares_hold(problem: Problem, counted: Sequence[int]) -> bool:
+    total = sum(counted)
+    for bound in problem.bounds:
+        if bound.max_share is None and bound.min_share is None:
+            continue
+        members = sum(counted[i] for i in bound.members)
+        if bound.max_share is not None and members > bound.max_share * total + EPS:
+            return False
+        if bound.min_share is not None and members < bound.min_share * total - EPS:
+            return False
+    return True
 
 
 def _floor(value: float) -> int:

@@ -157,7 +157,7 @@ def screen(ruleset: RuleSet, cycle: CyclePeriod, activities: Iterable[Activity])
     cycle). Activities from before the cycle that pass the checks are ``history``; those that
     fail one are excluded as "before this cycle".
     """
-    ordered = sorted(activities, key=lambda a: (a.completed_on, normalise(a.title), a.title, a.id))
+    ordered = sorted(activities, key=lambda a: (a.completed_on, a.title, a.id))
     per_activity_limits = [
         limit for limit in ruleset.limits if limit.per_activity_max_hours is not None
     ]
@@ -166,26 +166,28 @@ def screen(ruleset: RuleSet, cycle: CyclePeriod, activities: Iterable[Activity])
     in_cycle: list[Countable] = []
     history: list[Countable] = []
     excluded: list[Exclusion] = []
-    seen: dict[tuple[str, str, date, float], Activity] = {}
+    # Exact duplicates share a date and hours; titles and providers are compared (normalised)
+    # only within such a group, so most activities are never normalised.
+    seen: dict[tuple[date, float], list[tuple[str, str, Activity]]] = {}
     counted_courses: dict[tuple[str, str], Activity] = {}
+
+    def exclude(activity: Activity, reason: str, hours: float) -> None:
+        excluded.append(Exclusion(activity.id, activity.title, reason, round(hours, 2)))
 
     for activity in ordered:
         raw_hours = round(activity.hours, 6)
-
-        def exclude(reason: str, hours: float, activity: Activity = activity) -> None:
-            excluded.append(Exclusion(activity.id, activity.title, reason, round(hours, 2)))
-
         hours = ce_hours(ruleset, activity.hours, activity.unit)
         if hours is None:
             unit = _UNIT_NAMES.get(activity.unit, activity.unit)
-            exclude(f"this board states no conversion for {unit}", activity.hours)
+            exclude(activity, f"this board states no conversion for {unit}", activity.hours)
             continue
         if hours <= 0:
-            exclude("no hours recorded", 0.0)
+            exclude(activity, "no hours recorded", 0.0)
             continue
         before = activity.completed_on < cycle.start
         if activity.completed_on > cycle.end:
             exclude(
+                activity,
                 f"completed on {activity.completed_on.isoformat()}, after this cycle "
                 f"({_period(cycle)})",
                 hours,
@@ -193,13 +195,7 @@ def screen(ruleset: RuleSet, cycle: CyclePeriod, activities: Iterable[Activity])
             continue
         reason = _rule_problem(ruleset, activity, accepted_bodies, exempt_kinds)
         if reason is None:
-            key = (normalise(activity.title), normalise(activity.provider),
-                   activity.completed_on, raw_hours)  # fmt: skip
-            original = seen.get(key)
-            if original is not None:
-                reason = f"duplicate of {original.title} on {original.completed_on.isoformat()}"
-            else:
-                seen[key] = activity
+            reason = _duplicate(seen, activity, raw_hours)
         if reason is None and not before and not ruleset.repeat_courses_count:
             course = (normalise(activity.title), normalise(activity.provider))
             first = counted_courses.get(course)
@@ -213,13 +209,14 @@ def screen(ruleset: RuleSet, cycle: CyclePeriod, activities: Iterable[Activity])
                 counted_courses[course] = activity
         if before and reason is not None:
             exclude(
+                activity,
                 f"completed on {activity.completed_on.isoformat()}, before this cycle "
                 f"({_period(cycle)})",
                 hours,
             )
             continue
         if reason is not None:
-            exclude(reason, hours)
+            exclude(activity, reason, hours)
             continue
         approvals = frozenset(approval.body for approval in activity.approvals)
         topic_hours = _topic_hours(ruleset, activity, hours)
@@ -231,6 +228,7 @@ def screen(ruleset: RuleSet, cycle: CyclePeriod, activities: Iterable[Activity])
                 over = countable.hours - cap
                 if not before:
                     exclude(
+                        activity,
                         f"{format_hours(over)} of {format_hours(countable.hours)} hours over "
                         f"the per-activity limit for {limit_label(limit)} "
                         f"(at most {plain_hours(cap)} h each)",
@@ -240,6 +238,27 @@ def screen(ruleset: RuleSet, cycle: CyclePeriod, activities: Iterable[Activity])
                 countable = Countable(activity, cap, capped, approvals)
         (history if before else in_cycle).append(countable)
     return Screening(tuple(in_cycle), tuple(history), tuple(excluded))
+
+
+def _duplicate(
+    seen: dict[tuple[date, float], list[tuple[str, str, Activity]]],
+    activity: Activity,
+    hours: float,
+) -> str | None:
+    """``duplicate of ...`` if an earlier activity has the same title, provider, date and hours;
+    otherwise remember this one and return ``None``."""
+    group = seen.setdefault((activity.completed_on, hours), [])
+    mine = ("", "")
+    if group:
+        mine = (normalise(activity.title), normalise(activity.provider))
+        for index, (title, provider, original) in enumerate(group):
+            if not title:  # normalised lazily, once a second activity joins the group
+                title, provider = normalise(original.title), normalise(original.provider)
+                group[index] = (title, provider, original)
+            if (title, provider) == mine:
+                return f"duplicate of {original.title} on {original.completed_on.isoformat()}"
+    group.append((*mine, activity))
+    return None
 
 
 def _rule_problem(
@@ -279,8 +298,11 @@ def _topic_hours(ruleset: RuleSet, activity: Activity, hours: float) -> dict[str
             value = hours
         else:
             converted = ce_hours(ruleset, share.hours, activity.unit)
-            value = max(0.0, converted if converted is not None else 0.0)
-        shares[share.slug] = min(hours, shares.get(share.slug, 0.0) + value)
+            value = min(hours, max(0.0, converted or 0.0))
+        previous = shares.get(share.slug)
+        shares[share.slug] = value if previous is None else min(hours, previous + value)
+    if all(value > 0 for value in shares.values()):
+        return shares
     return {slug: value for slug, value in shares.items() if value > 0}
 
 

@@ -107,9 +107,7 @@ def evaluate(
         Demand(
             hours=plan.need,
             topics=frozenset(plan.requirement.topics),
-            eligible=frozenset(
-                i for i, item in enumerate(in_cycle) if _passes_filters(plan.requirement, item)
-            ),
+            eligible=_eligible(plan.requirement, in_cycle),
             inside_total=plan.requirement.counts_toward_total,
         )
         for plan in allocated
@@ -143,11 +141,7 @@ def evaluate(
     )
     exact = allocate(problem, force_lp=force_lp)
     shown = round_allocation(problem, exact)
-    dates = {item.id: item.completed_on for item in (*in_cycle, *screening.history)}
-    for exclusion in screening.excluded:
-        dates.setdefault(exclusion.activity_id, date.min)
-    for activity in activities:
-        dates[activity.id] = activity.completed_on
+    dates = {activity.id: activity.completed_on for activity in activities}
 
     binding = _binding_phrases(limits, bounds, exact)
     results: list[RequirementResult] = []
@@ -300,6 +294,20 @@ def _carry_in(ruleset: RuleSet, hours: float, notes: list[str]) -> float:
     return hours
 
 
+def _eligible(requirement: Requirement, items: Sequence[Countable]) -> frozenset[int]:
+    """Indexes of the activities that pass a requirement's filters (see _passes_filters)."""
+    topics: frozenset[str] = frozenset(requirement.topics)
+    formats: frozenset[str] = frozenset(requirement.formats)
+    bodies: frozenset[str] = frozenset(requirement.approvals)
+    return frozenset(
+        i
+        for i, item in enumerate(items)
+        if not topics.isdisjoint(item.topic_hours)
+        and (not formats or item.activity.format in formats)
+        and (not bodies or not bodies.isdisjoint(item.approvals))
+    )
+
+
 def _passes_filters(requirement: Requirement, item: Countable) -> bool:
     if requirement.formats and item.activity.format not in requirement.formats:
         return False
@@ -368,9 +376,12 @@ def _plan(
         earlier = _take_history(requirement, history, required)
         if math.fsum(hours for _, hours in earlier) >= required - TOLERANCE:
             return _Plan(
-                requirement, required, history=earlier, met_before=True,
+                requirement,
+                required,
+                history=earlier,
+                met_before=True,
                 status_note=COMPLETED_BEFORE,
-            )  # fmt: skip
+            )
         if number is not None and number < requirement.due_cycle:
             notes.append(f"{title} is due by renewal {requirement.due_cycle}.")
             return None
@@ -474,15 +485,13 @@ def _limit_exclusions(
     """Hours of in-cycle activities that no requirement could use because of a limit."""
     found: list[Exclusion] = []
     total = exact.total_counted
+    outside = [0.0] * len(in_cycle)
+    for assigned, demand in zip(exact.assigned, problem.demands, strict=True):
+        if not demand.inside_total:
+            for i, hours in assigned.items():
+                outside[i] = max(outside[i], hours) if problem.overlap else outside[i] + hours
     for i, item in enumerate(in_cycle):
-        outside = [
-            assigned.get(i, 0.0)
-            for assigned, demand in zip(exact.assigned, problem.demands, strict=True)
-            if not demand.inside_total
-        ]
-        used = exact.counted[i] + (
-            max(outside, default=0.0) if problem.overlap else math.fsum(outside)
-        )
+        used = exact.counted[i] + outside[i]
         unused = item.hours - used
         if unused < 0.005:
             continue
