@@ -101,6 +101,18 @@ def test_it_refuses_to_guess_passwords_for_long(owner_client: Client, owner: Use
     assert User.objects.filter(pk=owner.pk).exists()
 
 
+def test_it_works_for_an_account_made_on_the_command_line(client: Client, db: None) -> None:
+    """``createsuperuser`` makes no allauth EmailAddress row; the password check must not
+    depend on one."""
+    admin = User.objects.create_superuser(email="admin@example.org", password=PASSWORD)
+    client.force_login(admin)
+
+    response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=admin.pk).exists()
+
+
 def test_it_needs_a_password(owner_client: Client, owner: User) -> None:
     response = owner_client.post(reverse("accounts:delete"), {"password": ""})
 

@@ -63,7 +63,7 @@ class DeleteAccountForm(forms.Form):
     """Deleting an account asks for the password again; a second factor is not needed.
 
     The check goes through allauth's adapter, so failed attempts count against the same
-    rate limit as failed sign-ins.
+    rate limit as failed sign-ins with this email address.
     """
 
     password = forms.CharField(
@@ -72,12 +72,16 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, request: HttpRequest, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.request = request
         self.user = user
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if not get_adapter().reauthenticate(self.user, password):
+        authenticated = get_adapter().authenticate(
+            self.request, email=self.user.email, password=password
+        )
+        if authenticated is None or authenticated.pk != self.user.pk:
             raise forms.ValidationError("That is not your password. Nothing was deleted.")
         return password

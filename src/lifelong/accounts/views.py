@@ -99,7 +99,7 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request, request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.delete_account(request, request.user)
         messages.success(request, "Your account and all its data were deleted. Goodbye.")
