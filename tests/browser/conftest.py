@@ -17,9 +17,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from playwright.sync_api import (
@@ -47,14 +47,15 @@ DEFAULT_TIMEOUT_MS = 10_000
 CSP_MESSAGE = re.compile(r"Content Security Policy|Content-Security-Policy", re.IGNORECASE)
 
 
-def find_chromium() -> str | None:
+def find_chromium(candidates: Sequence[str | None] | None = None) -> str | None:
     """The system Chromium: $LIFELONG_CHROMIUM, /usr/bin/chromium, or chromium on PATH."""
-    candidates = [
-        os.environ.get("LIFELONG_CHROMIUM"),
-        "/usr/bin/chromium",
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-    ]
+    if candidates is None:
+        candidates = [
+            os.environ.get("LIFELONG_CHROMIUM"),
+            "/usr/bin/chromium",
+            shutil.which("chromium"),
+            shutil.which("chromium-browser"),
+        ]
     for candidate in candidates:
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
@@ -65,18 +66,20 @@ def browser_required() -> bool:
     return os.environ.get("LIFELONG_REQUIRE_BROWSER", "").strip().lower() in ("1", "true", "yes")
 
 
+def no_browser(required: bool) -> NoReturn:
+    """Skip the browser tests with a message, or fail them when a browser is required (CI)."""
+    message = (
+        "no system Chromium found (set LIFELONG_CHROMIUM, or install Debian's chromium "
+        "package; `playwright install` is never used)"
+    )
+    if required:
+        pytest.fail(f"LIFELONG_REQUIRE_BROWSER is set but {message}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {message}")
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = find_chromium()
-    if path is None:
-        message = (
-            "no system Chromium found (set LIFELONG_CHROMIUM, or install Debian's chromium "
-            "package; `playwright install` is never used)"
-        )
-        if browser_required():
-            pytest.fail(f"LIFELONG_REQUIRE_BROWSER is set but {message}", pytrace=False)
-        pytest.skip(f"browser tests skipped: {message}")
-    return path
+    return find_chromium() or no_browser(browser_required())
 
 
 # The running browser of this test process, shared by every copy of the ``browser`` fixture.
