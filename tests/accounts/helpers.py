@@ -6,27 +6,28 @@ import itertools
 import re
 import time
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-def sign_in(client: Client, email: str, password: str = PASSWORD, **extra: str) -> HttpResponse:
+
+def sign_in(client: Client, email: str, password: str = PASSWORD, **extra: str) -> TestResponse:
     """Sign in through allauth's login form (not ``force_login``), as a person would; allauth
     then records the authentication, which its reauthentication checks rely on."""
     data = {"login": email, "password": password, **extra}
-    response: HttpResponse = client.post(reverse("account_login"), data)
-    return response
+    return client.post(reverse("account_login"), data)
 
 
-def reauthenticate(client: Client, password: str = PASSWORD) -> HttpResponse:
+def reauthenticate(client: Client, password: str = PASSWORD) -> TestResponse:
     """Confirm the password again, as allauth asks before security changes (e.g. adding TOTP)."""
-    response: HttpResponse = client.post(reverse("account_reauthenticate"), {"password": password})
-    return response
+    return client.post(reverse("account_reauthenticate"), {"password": password})
 
 
 def signed_in_user_id(client: Client) -> int | None:
@@ -40,7 +41,8 @@ def totp_code(secret: str, *, at: float | None = None) -> str:
     from allauth.mfa import app_settings
 
     counter = int(time.time() if at is None else at) // app_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
+    code: str = format_hotp_value(hotp_value(secret, counter))
+    return code
 
 
 def first_link(body: str) -> str:

@@ -30,7 +30,7 @@ OWNED = [
 
 def rows_of(user_id: int) -> dict[str, int]:
     return {
-        model.__name__: model.objects.filter(**{f"{field}_id": user_id}).count()  # type: ignore[attr-defined]
+        model.__name__: model._default_manager.filter(**{f"{field}_id": user_id}).count()
         for model, field in OWNED
     }
 
