@@ -115,3 +115,25 @@ def test_an_earlier_duplicate_on_another_topic_is_still_seen_as_the_original() -
     assert fast.requirements == everything.requirements
     suicide = next(result for result in fast.requirements if result.id == "suicide-prevention")
     assert not suicide.met
+
+
+@pytest.mark.django_db
+def test_the_engines_view_of_the_ledger_is_each_activitys_own() -> None:
+    from lifelong.credits.models import Activity
+    from lifelong.licensure.services import rules_activities
+    from tests.conftest import make_user
+    from tests.licensure.factories import add_activity
+
+    user = make_user("ledger@example.org")
+    add_activity(user, "Ethics", 3, topics="ethics=1.5;clinical-practice", approvals="nbcc;apa")
+    add_activity(user, "Reading", 2.25, format="self-study", approvals="")
+    add_activity(user, "Seminar", 3, kind="academic-course", topics="")
+    Activity.objects.filter(title="Seminar").update(unit="semester-hour")
+    Activity.objects.filter(title="Ethics").update(
+        approvals=[{"body": "nbcc", "number": "6361"}, {"body": "apa"}]
+    )
+
+    expected = [activity.to_rules() for activity in Activity.objects.for_user(user).order_by("pk")]
+
+    assert rules_activities(user) == expected
+    assert {activity.unit for activity in expected} == {"clock-hour", "semester-hour"}

@@ -98,9 +98,35 @@ ENGINE_FIELDS = (
 
 
 def rules_activities(user: Any) -> list[rules.Activity]:
-    """All of a user's activities in the engine's terms (one query, only the fields it reads)."""
-    activities = Activity.objects.for_user(user).only(*ENGINE_FIELDS).order_by("pk")
-    return [activity.to_rules() for activity in activities]
+    """All of a user's activities in the engine's terms, in one query.
+
+    The same as ``Activity.to_rules()`` for each activity (a test holds them equal), built
+    from rows rather than model instances: with years of activities, creating the instances
+    was a third of the dashboard's time.
+    """
+    rows = Activity.objects.for_user(user).order_by("pk").values_list(*ENGINE_FIELDS)
+    return [
+        rules.Activity(
+            id=str(pk),
+            title=title,
+            provider=provider,
+            completed_on=completed_on,
+            hours=float(hours),
+            format=format,
+            kind=kind,
+            topics=tuple(
+                rules.TopicShare(
+                    item["slug"], None if item.get("hours") is None else float(item["hours"])
+                )
+                for item in topics
+            ),
+            approvals=tuple(
+                rules.Approval(item["body"], item.get("number", "")) for item in approvals
+            ),
+            unit=unit,
+        )
+        for pk, title, provider, completed_on, hours, unit, format, kind, topics, approvals in rows
+    ]
 
 
 def relevant_activities(
