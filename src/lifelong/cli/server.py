@@ -35,8 +35,8 @@ def setup(
 ) -> None:
     """Prepare the database and static files; safe to run again after every upgrade.
 
-    Applies migrations, creates the cache table (rate limits), collects static files (unless
-    LIFELONG_DEBUG is on) and, on a database without users, creates the demo account.
+    Applies migrations, creates the cache table (rate limits) and collects static files.
+    On a database without users it also creates the demo account (see `lifelong demo`).
     """
     setup_django()
     from django.conf import settings
