@@ -11,7 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lifelong.rules.allocation import Bound, Demand, Problem, allocate, round_allocation
+from lifelong.rules.allocation import (
+    Allocation,
+    Bound,
+    Demand,
+    Problem,
+    allocate,
+    round_allocation,
+)
 from lifelong.rules.engine import evaluate
 from lifelong.rules.model import Verdict
 from lifelong.rules.schema import RuleSet
@@ -374,3 +381,68 @@ def test_fast_path_and_linear_program_agree(case: oracle.OCase) -> None:
     assert deficits(fast) == pytest.approx(deficits(lp), abs=1e-6)
     assert fast.total.counted_hours == pytest.approx(lp.total.counted_hours, abs=1e-6)
     check_allocation(case, lp)
+
+
+# --------------------------------------------------------------------------------------------
+# Larger problems: the fast path's optimality proofs must hold where the oracle cannot reach
+# --------------------------------------------------------------------------------------------
+
+
+@st.composite
+def large_problems(draw: st.DrawFn) -> Problem:
+    count = draw(st.integers(10, 30))
+    topics = ("a", "b", "c", "d", "e")
+    hours: list[float] = []
+    shares: list[dict[str, float]] = []
+    for _ in range(count):
+        total = draw(st.integers(1, 12)) / 2
+        chosen = draw(st.lists(st.sampled_from(topics), min_size=1, max_size=3, unique=True))
+        hours.append(total)
+        shares.append(
+            {
+                topic: total if draw(st.booleans()) else draw(st.integers(1, 12)) / 2
+                for topic in chosen
+            }
+        )
+    everyone_ = list(range(count))
+    demands = [
+        Demand(
+            hours=draw(st.integers(1, 16)) / 2,
+            topics=frozenset(draw(st.lists(st.sampled_from(topics), min_size=1, max_size=2))),
+            eligible=frozenset(draw(st.lists(st.sampled_from(everyone_), min_size=count // 2))),
+            inside_total=draw(st.integers(0, 5)) > 0,
+        )
+        for _ in range(draw(st.integers(1, 5)))
+    ]
+    bounds = []
+    for _ in range(draw(st.integers(0, 2))):
+        members = frozenset(draw(st.lists(st.sampled_from(everyone_), max_size=count)))
+        kind = draw(st.sampled_from(["max_hours", "max_share", "min_share", "min_hours"]))
+        value = (
+            draw(st.integers(0, 20)) / 2
+            if kind.endswith("hours")
+            else float(draw(st.sampled_from(SHARES)))
+        )
+        bounds.append(Bound(members, **{kind: value}))
+    return Problem(tuple(hours), tuple(shares), tuple(demands), tuple(bounds), draw(st.booleans()))
+
+
+def goal_and_total(case: Problem, result: Allocation) -> tuple[float, float]:
+    """(sum of demand and min_hours deficits, hours counted toward the total)."""
+    goal = math.fsum(
+        max(0.0, demand.hours - got)
+        for demand, got in zip(case.demands, result.demand_hours, strict=True)
+    )
+    goal += math.fsum(
+        max(0.0, (bound.min_hours or 0.0) - got)
+        for bound, got in zip(case.bounds, result.bound_hours, strict=True)
+    )
+    return goal, result.total_counted
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(large_problems())
+def test_fast_path_proofs_hold_on_larger_problems(case: Problem) -> None:
+    fast = goal_and_total(case, allocate(case))
+    lp = goal_and_total(case, allocate(case, force_lp=True))
+    assert fast == pytest.approx(lp, abs=1e-6)

@@ -186,7 +186,12 @@ class _Routes:
 # --------------------------------------------------------------------------------------------
 
 
-def _greedy(problem: Problem, routes: _Routes) -> Allocation:
+def _greedy(problem: Problem, routes: _Routes, *, spare_caps: bool = False) -> Allocation:
+    """Scarcest demand first; for each, activities that serve the fewest demands first.
+
+    With ``spare_caps``, demands inside the total use capped activities last and activities
+    that help a minimum share first (a second ordering, tried when the first cannot be proven
+    optimal)."""
     n = len(problem.hours)
     hours = problem.hours
     overlap = problem.overlap
@@ -202,10 +207,17 @@ def _greedy(problem: Problem, routes: _Routes) -> Allocation:
         for i in bound.members:
             member_caps[i].append(index)
     in_any_cap = [bool(member_caps[i]) for i in range(n)]
+    share_helpers = {i for bound in problem.bounds if bound.min_share for i in bound.members}
     topic_users: dict[str, int] = {}
     for demand in problem.demands:
         for topic in demand.topics:
             topic_users[topic] = topic_users.get(topic, 0) + 1
+
+    def worth_elsewhere(i: int, r: int) -> float:
+        """What activity i could give the demands other than r."""
+        if routes.users[i] == 1:
+            return 0.0
+        return math.fsum(caps.get(i, 0.0) for k, caps in enumerate(routes.capacity) if k != r)
 
     slack = [
         math.fsum(routes.capacity[r].values()) - demand.hours
@@ -216,10 +228,13 @@ def _greedy(problem: Problem, routes: _Routes) -> Allocation:
     for r in order:
         demand = problem.demands[r]
         need = demand.hours
+        spare = spare_caps and demand.inside_total
         candidates = sorted(
             routes.routes[r],
             key=lambda route: (
+                (len(member_caps[route[0]]), route[0] not in share_helpers) if spare else (0, 0),
                 routes.users[route[0]],
+                worth_elsewhere(route[0], r),
                 0 if (not demand.inside_total and in_any_cap[route[0]]) else 1,
                 route[0],
             ),
@@ -401,11 +416,20 @@ def _goal_lower_bound(problem: Problem, routes: _Routes, deficient: Sequence[boo
         for r, d in enumerate(demands)
     ]
     bound = 0.0
-    # Demands that share no activity are independent: bound each connected group separately.
-    for group in _components(routes, len(demands)):
+    # Demands that share no activity and no cap are independent: bound each group separately.
+    for group in _components(problem, routes):
         best = math.fsum(single[r] for r in group)
         if not problem.overlap and len(group) > 1:
-            candidates = [group, [r for r in group if deficient[r]]]
+            # Every subset of a small group (a min cut); the whole group and its deficient
+            # demands otherwise.
+            if len(group) <= 6:
+                candidates = [
+                    list(chosen)
+                    for size in range(2, len(group) + 1)
+                    for chosen in combinations(group, size)
+                ]
+            else:
+                candidates = [group, [r for r in group if deficient[r]]]
             for chosen in candidates:
                 if len(chosen) < 2:
                     continue
@@ -421,7 +445,9 @@ def _goal_lower_bound(problem: Problem, routes: _Routes, deficient: Sequence[boo
     return bound
 
 
-def _components(routes: _Routes, count: int) -> list[list[int]]:
+def _components(problem: Problem, routes: _Routes) -> list[list[int]]:
+    """Groups of demands that compete: they share an activity, or (inside the total) a cap."""
+    count = len(problem.demands)
     parent = list(range(count))
 
     def find(x: int) -> int:
@@ -430,13 +456,23 @@ def _components(routes: _Routes, count: int) -> list[list[int]]:
             x = parent[x]
         return x
 
-    first_user: dict[int, int] = {}
+    first_user: dict[tuple[str, int], int] = {}
+    capped = [
+        (b, bound.members) for b, bound in enumerate(problem.bounds) if bound.max_hours is not None
+    ]
     for r in range(count):
-        for i, _ in routes.routes[r]:
-            if i in first_user:
-                parent[find(r)] = find(first_user[i])
+        keys: list[tuple[str, int]] = [("activity", i) for i, _ in routes.routes[r]]
+        if problem.demands[r].inside_total:
+            keys += [
+                ("cap", b)
+                for b, members in capped
+                if any(i in members for i, _ in routes.routes[r])
+            ]
+        for key in keys:
+            if key in first_user:
+                parent[find(r)] = find(first_user[key])
             else:
-                first_user[i] = r
+                first_user[key] = r
     groups: dict[int, list[int]] = {}
     for r in range(count):
         groups.setdefault(find(r), []).append(r)
@@ -487,7 +523,8 @@ def _total_upper_bound(
         if bound.max_share is not None and bound.max_share < 1:
             best = min(best, rest / (1 - bound.max_share))
         if bound.min_share is not None:
-            best = min(best, inside / bound.min_share)
+            reach = {i: hours[i] for i in bound.members}
+            best = min(best, _capped_sum(problem, reach, True) / bound.min_share)
     return min(best, everything - excess)
 
 
@@ -669,10 +706,19 @@ def allocate(problem: Problem, *, force_lp: bool = False) -> Allocation:
     routes = _Routes.of(problem)
     if not problem.hours:
         return _finish(problem, [], [{} for _ in problem.demands], "fast")
-    greedy = _greedy(problem, routes)
-    if not force_lp and _proven_optimal(problem, routes, greedy):
-        return greedy
-    fallback = greedy if _feasible(problem, routes, greedy) else None
+    attempts = [_greedy(problem, routes)]
+    if not force_lp and _proven_optimal(problem, routes, attempts[0]):
+        return attempts[0]
+    if not force_lp and (problem.bounds and problem.demands):
+        attempts.append(_greedy(problem, routes, spare_caps=True))
+        if _proven_optimal(problem, routes, attempts[1]):
+            return attempts[1]
+    feasible = [attempt for attempt in attempts if _feasible(problem, routes, attempt)]
+    fallback = min(
+        feasible,
+        key=lambda a: (goal_deficit(problem, a), -a.total_counted),
+        default=None,
+    )
     return _solve_lp(problem, routes, fallback)
 
 

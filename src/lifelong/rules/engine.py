@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from lifelong.rules.allocation import Allocation, Bound, Demand, Problem, allocate, round_allocation
-from lifelong.rules.cycles import add_months, check_deadline, cycle_for
+from lifelong.rules.cycles import add_months, cycle_for
 from lifelong.rules.eligibility import (
     Countable,
     activity_matches_limit,
@@ -79,14 +79,13 @@ def evaluate(
     """The verdict for the cycle ending on ``context.expires_on``.
 
     ``activities`` may hold a whole ledger: activities outside the cycle are excluded with a
-    reason, or used as history by one-time and rolling requirements. ``force_lp`` makes the
-    optimiser skip its fast path (for tests).
+    reason, or used as history by one-time and rolling requirements. Whether ``expires_on``
+    fits the board's deadline rule is not checked here: callers who know the holder's birth
+    month use :func:`lifelong.rules.cycles.check_deadline`. ``force_lp`` makes the optimiser
+    skip its fast path (for tests).
     """
     cycle = cycle_for(ruleset, context)
     notes: list[str] = []
-    warning = check_deadline(ruleset, cycle.end, None)
-    if warning:
-        notes.append(warning)
     screening = screen(ruleset, cycle, activities)
     exempt = cycle.first_renewal and ruleset.first_renewal.exempt
     if exempt:
