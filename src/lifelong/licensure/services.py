@@ -234,6 +234,12 @@ def status_for(
     return LicenseStatus(license, ruleset, verdict, days_left, deadline_warning=warning)
 
 
+def license_status(license: License, today: date, birth_month: int | None) -> LicenseStatus:
+    """One license's current status, in two queries (its owner's activities and rule sets)."""
+    activities = rules_activities(license.user_id)
+    return status_for(license, activities, user_rulesets(license.user_id), today, birth_month)
+
+
 def license_statuses(user: Any, today: date) -> list[LicenseStatus]:
     """Every license of ``user`` with its current verdict, in three queries."""
     licenses = list(License.objects.for_user(user))

@@ -130,13 +130,7 @@ def license_edit(request: AuthenticatedHttpRequest, license_id: int) -> HttpResp
 @login_required
 def license_detail(request: AuthenticatedHttpRequest, license_id: int) -> HttpResponse:
     license = _get_license_for_user(request, license_id)
-    status = services.status_for(
-        license,
-        services.rules_activities(request.user),
-        services.user_rulesets(request.user),
-        timezone.localdate(),
-        request.user.birth_month,
-    )
+    status = services.license_status(license, timezone.localdate(), request.user.birth_month)
     context = {"license": license, "status": status, "nav_section": "licenses"}
     return render(request, "licensure/license_detail.html", context)
 
