@@ -4,11 +4,14 @@ invalid input refused)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from tests.api.conftest import make_activity, make_license, token_for
 
@@ -30,6 +33,20 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application, config
 
 
 @pytest.fixture
+def _connection_kept_open() -> Iterator[None]:
+    """Requests go to the real WSGI application, whose request signals would close the
+    database connection, and with it the test's transaction (on PostgreSQL). Django's own test
+    client keeps it open the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def fuzz_owner(owner: User) -> tuple[str, dict[str, int]]:
     """The owner's token and the ids of objects to aim some requests at."""
     license = make_license(owner, attestations={"2027-01-31": ["jurisprudence-exam"]})
@@ -39,6 +56,7 @@ def fuzz_owner(owner: User) -> tuple[str, dict[str, int]]:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("_connection_kept_open")
 @schema.parametrize()
 @settings(
     deadline=None,
