@@ -133,3 +133,11 @@ def test_it_refuses_an_upload_over_the_size_limit(owner_api: ApiClient, settings
 
     assert response.status_code == 413
     assert not Activity.objects.exists()
+
+
+def test_it_answers_400_to_a_form_upload_it_cannot_read(owner_api: ApiClient) -> None:
+    response = post_csv(owner_api, "not a form", "multipart/form-data")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The form upload could not be read."}
+    assert not Activity.objects.exists()

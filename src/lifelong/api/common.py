@@ -14,6 +14,7 @@ from ninja import Field, Path, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import ValidationError as PydanticValidationError
 
 from lifelong.accounts.models import User
 
@@ -103,9 +104,24 @@ class ValidationErrorOut(Schema):
     detail: list[FieldProblem]
 
 
+def problem(location: Sequence[str | int], message: str) -> dict[str, Any]:
+    """One entry of a 422 answer, in the shape of the schema's own validation errors."""
+    return {"type": "value_error", "loc": list(location), "msg": message}
+
+
 def invalid(location: Sequence[str | int], message: str) -> ValidationError:
-    """A 422 error for one field, in the same shape as the schema's own validation errors."""
-    return ValidationError([{"type": "value_error", "loc": list(location), "msg": message}])
+    """A 422 error for one field, e.g. ``invalid(["query", "cycle"], "…")``."""
+    return ValidationError([problem(location, message)])
+
+
+def body_errors(error: PydanticValidationError) -> ValidationError:
+    """A 422 error for a body validated by hand (a merged PATCH), located as ninja does."""
+    return ValidationError(
+        [
+            {"type": item["type"], "loc": ["body", "payload", *item["loc"]], "msg": item["msg"]}
+            for item in error.errors(include_url=False)
+        ]
+    )
 
 
 class InputSchema(Schema):

@@ -8,13 +8,15 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import AfterValidator, Strict, ValidationInfo, field_validator, model_validator
 from pydantic import ValidationError as SchemaError
 
+from lifelong.accounts.models import User
 from lifelong.api.auth import api_auth
 from lifelong.api.common import (
     AUTH_ERRORS,
@@ -25,7 +27,9 @@ from lifelong.api.common import (
     InputSchema,
     ObjectId,
     Pagination,
+    body_errors,
     hundredths,
+    invalid,
     request_user,
     text,
     today_for,
@@ -103,7 +107,7 @@ class ActivityIn(InputSchema):
             raise ValueError(f"approval bodies listed more than once: {', '.join(repeated)}")
         return approvals
 
-    def model_fields_for(self) -> dict[str, Any]:
+    def activity_fields(self) -> dict[str, Any]:
         """The Activity model's field values."""
         return {
             "title": self.title,
@@ -216,33 +220,14 @@ def _as_payload(activity: Activity) -> dict[str, Any]:
     }
 
 
-def _body_error(error: SchemaError) -> ValidationError:
-    """A pydantic error on the merged payload, located in the request body like ninja's own."""
-    return ValidationError(
-        [
-            {"type": item["type"], "loc": ["body", "payload", *item["loc"]], "msg": item["msg"]}
-            for item in error.errors(include_url=False)
-        ]
-    )
-
-
-def _not_in_future(payload: ActivityIn, today: date) -> None:
-    if payload.completed_on > today:
-        raise ValidationError(
-            [
-                {
-                    "type": "value_error",
-                    "loc": ["body", "payload", "completed_on"],
-                    "msg": f"{payload.completed_on.isoformat()} is in the future; "
-                    "record activities once they are completed",
-                }
-            ]
+def _save(activity: Activity, payload: ActivityIn, user: User) -> Activity:
+    if payload.completed_on > today_for(user):
+        raise invalid(
+            ["body", "payload", "completed_on"],
+            f"{payload.completed_on.isoformat()} is in the future; "
+            "record activities once they are completed",
         )
-
-
-def _save(activity: Activity, payload: ActivityIn) -> Activity:
-    _not_in_future(payload, today_for(activity.user))
-    for name, value in payload.model_fields_for().items():
+    for name, value in payload.activity_fields().items():
         setattr(activity, name, value)
     activity.save()
     return activity
@@ -272,7 +257,8 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilter]) -> Any
     summary="Add an activity",
 )
 def create_activity(request: HttpRequest, payload: ActivityIn) -> Status[Activity]:
-    return Status(201, _save(Activity(user=request_user(request)), payload))
+    user = request_user(request)
+    return Status(201, _save(Activity(user=user), payload, user))
 
 
 IMPORT_BODY: dict[str, Any] = {
@@ -304,6 +290,8 @@ def _uploaded_csv(request: HttpRequest) -> tuple[bytes, str]:
             upload = request.FILES.get("file")
         except RequestDataTooBig:
             raise too_big from None
+        except MultiPartParserError:
+            raise HttpError(400, "The form upload could not be read.") from None
         if upload is None:
             raise HttpError(400, "Send the CSV file in the form field `file`.")
         if upload.size is not None and upload.size > limit:
@@ -365,7 +353,9 @@ def import_activities_csv(request: HttpRequest) -> Status[dict[str, Any]]:
 
 
 @router.get(
-    "/activities/{activity_id}", response={200: ActivityOut, **OBJECT_ERRORS}, summary="Read"
+    "/activities/{activity_id}",
+    response={200: ActivityOut, **OBJECT_ERRORS},
+    summary="Read an activity",
 )
 def read_activity(request: HttpRequest, activity_id: ObjectId) -> Activity:
     return owned_activity(request, activity_id)
@@ -377,7 +367,7 @@ def read_activity(request: HttpRequest, activity_id: ObjectId) -> Activity:
     summary="Replace an activity",
 )
 def replace_activity(request: HttpRequest, activity_id: ObjectId, payload: ActivityIn) -> Activity:
-    return _save(owned_activity(request, activity_id), payload)
+    return _save(owned_activity(request, activity_id), payload, request_user(request))
 
 
 @router.patch(
@@ -393,8 +383,8 @@ def update_activity(
     try:
         complete = ActivityIn.model_validate(merged)
     except SchemaError as error:
-        raise _body_error(error) from None
-    return _save(activity, complete)
+        raise body_errors(error) from None
+    return _save(activity, complete, request_user(request))
 
 
 @router.delete(

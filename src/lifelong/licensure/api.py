@@ -28,7 +28,10 @@ from lifelong.api.common import (
     InputSchema,
     ObjectId,
     Slug,
+    body_errors,
     hundredths,
+    invalid,
+    problem,
     request_user,
     text,
     today_for,
@@ -267,8 +270,8 @@ def owned_license(request: HttpRequest, license_id: int) -> License:
     return get_object_or_404(License.objects.for_user(request_user(request)), pk=license_id)
 
 
-def _problem(field: str | int, message: str, *more: str | int) -> dict[str, Any]:
-    return {"type": "value_error", "loc": ["body", "payload", field, *more], "msg": message}
+def _problem(field: str, message: str, *more: str | int) -> dict[str, Any]:
+    return problem(["body", "payload", field, *more], message)
 
 
 def _check_against_ruleset(payload: LicenseIn, custom: Mapping[str, RuleSet]) -> None:
@@ -410,7 +413,9 @@ def create_license(request: HttpRequest, payload: LicenseIn) -> Status[License]:
     return Status(201, _save(License(user=user), payload, user))
 
 
-@router.get("/licenses/{license_id}", response={200: LicenseOut, **OBJECT_ERRORS}, summary="Read")
+@router.get(
+    "/licenses/{license_id}", response={200: LicenseOut, **OBJECT_ERRORS}, summary="Read a license"
+)
 def read_license(request: HttpRequest, license_id: ObjectId) -> License:
     return owned_license(request, license_id)
 
@@ -435,12 +440,7 @@ def update_license(request: HttpRequest, license_id: ObjectId, payload: LicenseP
     try:
         complete = LicenseIn.model_validate(merged)
     except SchemaError as error:
-        raise ValidationError(
-            [
-                {"type": item["type"], "loc": ["body", "payload", *item["loc"]], "msg": item["msg"]}
-                for item in error.errors(include_url=False)
-            ]
-        ) from None
+        raise body_errors(error) from None
     return _save(license, complete, request_user(request))
 
 
@@ -476,9 +476,7 @@ def license_compliance(
     except UnknownRuleSet as error:
         raise HttpError(409, str(error)) from None
     except ValueError as error:  # e.g. a cycle that ends before the license was issued
-        raise ValidationError(
-            [{"type": "value_error", "loc": ["query", "cycle"], "msg": str(error)}]
-        ) from None
+        raise invalid(["query", "cycle"], str(error)) from None
     return {
         **verdict_to_dict(cycle.verdict, cycle.ruleset),
         "license_id": license.pk,
