@@ -46,12 +46,13 @@ _UNIT_NAMES = {
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Countable:
     """An eligible activity in CE hours.
 
     ``topic_hours`` maps each of its topics to the CE hours that may count for that topic (at
-    most ``hours``); ``approvals`` holds its approval bodies.
+    most ``hours``); ``approvals`` holds its approval bodies. Treat it as read-only (it is not
+    frozen only because frozen dataclasses are slower to build, and the engine builds many).
     """
 
     activity: Activity
@@ -139,12 +140,13 @@ def history_exclusion(countable: Countable, cycle: CyclePeriod) -> Exclusion:
     return Exclusion(
         activity_id=countable.id,
         title=countable.title,
-        reason=(
-            f"completed on {countable.completed_on.isoformat()}, before this cycle "
-            f"({_period(cycle)})"
-        ),
+        reason=_before_reason(countable.completed_on, _period(cycle)),
         hours=round(countable.hours, 2),
     )
+
+
+def _before_reason(completed_on: date, period: str) -> str:
+    return f"completed on {completed_on.isoformat()}, before this cycle ({period})"
 
 
 def screen(ruleset: RuleSet, cycle: CyclePeriod, activities: Iterable[Activity]) -> Screening:
@@ -171,6 +173,8 @@ def screen(ruleset: RuleSet, cycle: CyclePeriod, activities: Iterable[Activity])
     seen: dict[tuple[date, float], list[tuple[str, str, Activity]]] = {}
     counted_courses: dict[tuple[str, str], Activity] = {}
 
+    period = _period(cycle)
+
     def exclude(activity: Activity, reason: str, hours: float) -> None:
         excluded.append(Exclusion(activity.id, activity.title, reason, round(hours, 2)))
 
@@ -188,8 +192,7 @@ def screen(ruleset: RuleSet, cycle: CyclePeriod, activities: Iterable[Activity])
         if activity.completed_on > cycle.end:
             exclude(
                 activity,
-                f"completed on {activity.completed_on.isoformat()}, after this cycle "
-                f"({_period(cycle)})",
+                f"completed on {activity.completed_on.isoformat()}, after this cycle ({period})",
                 hours,
             )
             continue
@@ -208,12 +211,7 @@ def screen(ruleset: RuleSet, cycle: CyclePeriod, activities: Iterable[Activity])
             else:
                 counted_courses[course] = activity
         if before and reason is not None:
-            exclude(
-                activity,
-                f"completed on {activity.completed_on.isoformat()}, before this cycle "
-                f"({_period(cycle)})",
-                hours,
-            )
+            exclude(activity, _before_reason(activity.completed_on, period), hours)
             continue
         if reason is not None:
             exclude(activity, reason, hours)
