@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,42 +14,106 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='License',
+            name="License",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ruleset_id', models.CharField(max_length=80, verbose_name='rule set')),
-                ('kind', models.CharField(choices=[('license', 'License'), ('certification', 'Certification')], default='license', max_length=20)),
-                ('label', models.CharField(blank=True, help_text='A short name, e.g. “LMFT”. Optional.', max_length=100)),
-                ('number', models.CharField(blank=True, max_length=60, verbose_name='license number')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='first issued on')),
-                ('expires_on', models.DateField(verbose_name='expires on (renewal deadline)')),
-                ('first_renewal', models.BooleanField(blank=True, help_text='Leave unknown to work it out from the issue date.', null=True, verbose_name='first renewal after licensure')),
-                ('roles', models.JSONField(blank=True, default=list)),
-                ('completed_once', models.JSONField(blank=True, default=list)),
-                ('attestations', models.JSONField(blank=True, default=dict)),
-                ('carry_over_in_hours', models.DecimalField(blank=True, decimal_places=2, help_text='Leave empty to work it out from your activities in the previous cycle.', max_digits=6, null=True, verbose_name='hours carried over from the previous cycle')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='licenses', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ruleset_id", models.CharField(max_length=80, verbose_name="rule set")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("license", "License"), ("certification", "Certification")],
+                        default="license",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True, help_text="A short name, e.g. “LMFT”. Optional.", max_length=100
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(blank=True, max_length=60, verbose_name="license number"),
+                ),
+                (
+                    "issued_on",
+                    models.DateField(blank=True, null=True, verbose_name="first issued on"),
+                ),
+                ("expires_on", models.DateField(verbose_name="expires on (renewal deadline)")),
+                (
+                    "first_renewal",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="Leave unknown to work it out from the issue date.",
+                        null=True,
+                        verbose_name="first renewal after licensure",
+                    ),
+                ),
+                ("roles", models.JSONField(blank=True, default=list)),
+                ("completed_once", models.JSONField(blank=True, default=list)),
+                ("attestations", models.JSONField(blank=True, default=dict)),
+                (
+                    "carry_over_in_hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Leave empty to work it out from your activities in the previous cycle.",
+                        max_digits=6,
+                        null=True,
+                        verbose_name="hours carried over from the previous cycle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="licenses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['expires_on', 'pk'],
+                "ordering": ["expires_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RuleSetDocument',
+            name="RuleSetDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ruleset_id', models.CharField(max_length=80, verbose_name='rule set id')),
-                ('title', models.CharField(max_length=200)),
-                ('text', models.TextField(verbose_name='rule set (TOML)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rule_sets', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ruleset_id", models.CharField(max_length=80, verbose_name="rule set id")),
+                ("title", models.CharField(max_length=200)),
+                ("text", models.TextField(verbose_name="rule set (TOML)")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rule_sets",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ruleset_id'],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'ruleset_id'), name='unique_ruleset_per_owner')],
+                "ordering": ["ruleset_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("owner", "ruleset_id"), name="unique_ruleset_per_owner"
+                    )
+                ],
             },
         ),
     ]
