@@ -80,7 +80,7 @@ def activities_for(user: User, count: int, today: date, seed: int = 7) -> list[A
     rng = random.Random(seed)
     activities = []
     for number in range(count):
-        topics = []
+        topics: list[dict[str, Any]] = []
         for entry in rng.choice(TOPIC_MIXES).split(";"):
             slug, _, hours = entry.partition("=")
             topics.append({"slug": slug, "hours": float(hours) if hours else None})
@@ -89,7 +89,7 @@ def activities_for(user: User, count: int, today: date, seed: int = 7) -> list[A
         activities.append(
             Activity(
                 user=user,
-                title=f"Workshop {number}: {topics[0]['slug'].replace('-', ' ')}",
+                title=f"Workshop {number}: {str(topics[0]['slug']).replace('-', ' ')}",
                 provider=rng.choice(["PESI", "APA", "NASW", "Local university", "Relias"]),
                 completed_on=today - timedelta(days=rng.randrange(6 * 365)),
                 hours=Decimal(rng.choice(["1", "1.5", "2", "3", "6"])),

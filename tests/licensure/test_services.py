@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date, timedelta
 
@@ -46,12 +47,8 @@ def _ledger(seed: int, today: date) -> list[rules.Activity]:
             )
         )
     activities.append(activities[5])
-    activities.append(rules.Activity(**{**_fields(activities[7]), "id": "dup", "topics": ()}))
+    activities.append(dataclasses.replace(activities[7], id="dup", topics=()))
     return activities
-
-
-def _fields(activity: rules.Activity) -> dict[str, object]:
-    return {name: getattr(activity, name) for name in activity.__slots__}
 
 
 def _in_cycle(verdict: rules.Verdict, dates: dict[str, date]) -> list[rules.Exclusion]:
