@@ -4,8 +4,8 @@ Run with ``LIFELONG_DATA_DIR=var/bench .venv/bin/python bench/dashboard.py [--re
 It builds a throwaway SQLite database in the data directory, renders ``/dashboard/`` through
 Django's test client (after a warm-up), and prints the median and p95 server time per render
 and the number of queries, next to the same figures for a user with 10 activities (the query
-count must not depend on the number of activities). Target: at most 150 ms per render; the exit status is 0 when the
-median render meets it and the query count is the same for both users.
+count must not depend on the number of activities). Target: at most 150 ms per render; the
+exit status is 0 when the median render meets it and both users' query counts are equal.
 """
 
 from __future__ import annotations
