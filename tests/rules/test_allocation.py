@@ -351,6 +351,7 @@ def check_allocation(case: oracle.OCase, verdict: Verdict) -> None:
 ORACLE_SETTINGS = settings(
     max_examples=200,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -440,7 +441,7 @@ def goal_and_total(case: Problem, result: Allocation) -> tuple[float, float]:
     return goal, result.total_counted
 
 
-@settings(max_examples=60, derandomize=True, deadline=None)
+@settings(max_examples=60, derandomize=True, database=None, deadline=None)
 @given(large_problems())
 def test_fast_path_proofs_hold_on_larger_problems(case: Problem) -> None:
     fast = goal_and_total(case, allocate(case))

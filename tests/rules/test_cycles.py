@@ -66,7 +66,7 @@ def test_an_issue_date_after_the_deadline_is_an_error() -> None:
         cycle_for(TWO_YEARS, context(date(2025, 3, 31), issued_on=date(2025, 4, 1)))
 
 
-@settings(max_examples=200, derandomize=True)
+@settings(max_examples=200, derandomize=True, database=None)
 @given(
     issued=st.dates(date(2000, 1, 1), date(2030, 12, 31)),
     months=st.sampled_from([12, 24, 36, 60]),

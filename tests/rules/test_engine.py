@@ -255,6 +255,13 @@ def test_a_once_requirement_is_due_when_the_cycle_number_is_unknown() -> None:
     )
 
 
+def test_a_once_requirement_is_due_from_its_due_renewal() -> None:
+    verdict = check(ruleset(total_hours=0, requirements=[ONCE]), cycle_number=2)
+    result = requirement_of(verdict, "suicide-prevention")
+    assert (result.required_hours, result.met) == (6, False)
+    assert result.frequency == "once"
+
+
 EVERY_THIRD = requirement("laws-and-rules", 3, frequency="every-nth-cycle", every=3, due_cycle=1)
 
 
@@ -431,6 +438,18 @@ def test_conditions_are_attested_and_do_not_change_compliance() -> None:
     assert verdict.next_steps == ("Attest: Pass the jurisprudence exam",)
 
 
+def test_a_condition_for_a_role_applies_only_to_licenses_with_the_role() -> None:
+    rules = ruleset(
+        total_hours=0,
+        roles=["supervisor"],
+        conditions=[
+            {"id": "supervisor-form", "title": "File the supervisor form", "roles": ["supervisor"]}
+        ],
+    )
+    assert check(rules).conditions == ()
+    assert [c.id for c in check(rules, roles=["supervisor"]).conditions] == ["supervisor-form"]
+
+
 # --- explanations and determinism -------------------------------------------------------------
 
 
@@ -532,3 +551,24 @@ def test_every_catalog_rule_set_evaluates() -> None:
         for number in (1, 2, 3, None):
             verdict = evaluate(rules, context(cycle_number=number, first_renewal=None), activities)
             assert verdict.requirements[0].id == "total"
+
+
+def test_a_solver_failure_falls_back_to_a_feasible_greedy_allocation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lifelong.rules import allocation
+
+    class Failed:
+        status = 4
+        fun = 0.0
+        x = None
+
+    monkeypatch.setattr(allocation, "linprog", lambda *args, **kwargs: Failed())
+    rules = ruleset(
+        total_hours=10, requirements=[requirement("ethics", 3)], limits=[SELF_STUDY_CAP]
+    )
+    verdict = evaluate(
+        rules, context(), [activity("Ethics", 3, topics="ethics"), activity("B", 8)], force_lp=True
+    )
+    assert verdict.compliant
+    assert verdict.total.counted_hours == 11

@@ -32,6 +32,7 @@ hundredths of an hour that still satisfy every constraint.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -676,7 +677,7 @@ def _solve_lp(problem: Problem, routes: _Routes, fallback: Allocation | None) ->
             method="highs",
         )
         if phase1.status != 0:
-            return fallback or _empty(problem)
+            return _failed(problem, fallback)
         best_goal = float(phase1.fun)
     matrix[-1, d0:] = 1.0
     limits[-1] = best_goal + PHASE_SLACK
@@ -684,7 +685,7 @@ def _solve_lp(problem: Problem, routes: _Routes, fallback: Allocation | None) ->
     objective[:n] = -1.0
     phase2 = linprog(objective, A_ub=matrix, b_ub=limits, bounds=variable_bounds, method="highs")
     if phase2.status != 0:
-        return fallback or _empty(problem)
+        return _failed(problem, fallback)
     x = [_clean(float(value), float(bound)) for value, bound in zip(phase2.x, upper, strict=True)]
     counted = x[:n]
     assigned: list[dict[int, float]] = [{} for _ in demands]
@@ -701,6 +702,13 @@ def _clean(value: float, upper: float) -> float:
     if abs(value - snapped) <= SNAP:
         value = snapped
     return min(max(value, 0.0), upper)
+
+
+def _failed(problem: Problem, fallback: Allocation | None) -> Allocation:
+    """When the solver fails (it should not): the feasible greedy answer, else nothing."""
+    if fallback is None:
+        return _empty(problem)
+    return dataclasses.replace(fallback, method="fallback")
 
 
 def _empty(problem: Problem) -> Allocation:
