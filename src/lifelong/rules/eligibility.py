@@ -17,7 +17,7 @@ activity it selects (the excess is reported as an exclusion), for all requiremen
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,7 +28,6 @@ __all__ = [
     "Countable",
     "Screening",
     "activity_matches_limit",
-    "by_date_and_title",
     "ce_hours",
     "format_hours",
     "history_exclusion",
@@ -302,16 +301,3 @@ def _topic_hours(ruleset: RuleSet, activity: Activity, hours: float) -> dict[str
     if all(value > 0 for value in shares.values()):
         return shares
     return {slug: value for slug, value in shares.items() if value > 0}
-
-
-def by_date_and_title(items: Sequence[Exclusion], dates: Mapping[str, date]) -> list[Exclusion]:
-    """Exclusions ordered by the activity's date, then title (then id and reason)."""
-    return sorted(
-        items,
-        key=lambda item: (
-            dates.get(item.activity_id, date.min),
-            item.title,
-            item.activity_id,
-            item.reason,
-        ),
-    )
