@@ -48,9 +48,8 @@ def test_it_answers_in_the_shape_of_the_cli_json(
     body = response.json()
     assert body["license_id"] == license.pk
     assert body["days_left"] == (date(2027, 1, 31) - date(2026, 6, 15)).days
-    assert body["ruleset_id"] == "us-tx-lpc"
-    assert body["ruleset"]["id"] == "us-tx-lpc"
-    assert body["ruleset"]["sources"]
+    assert body["ruleset"] == "us-tx-lpc"
+    assert body["ruleset_info"]["sources"]
     assert body["cycle"]["start"] == "2025-02-01"
     assert body["cycle"]["end"] == "2027-01-31"
     assert body["compliant"] is False

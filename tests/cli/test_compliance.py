@@ -73,8 +73,7 @@ def test_json_has_the_verdict_shape(write: Any) -> None:
 
     assert result.exit_code == 1
     verdict = json.loads(result.stdout)
-    assert verdict["ruleset_id"] == "us-tx-lpc"
-    assert verdict["ruleset"]["id"] == "us-tx-lpc"
+    assert verdict["ruleset"] == "us-tx-lpc"
     assert verdict["cycle"]["start"] == "2025-02-01"
     assert verdict["cycle"]["end"] == "2027-01-31"
     assert verdict["compliant"] is False
@@ -309,7 +308,7 @@ def test_it_checks_against_your_own_rule_set_file(write: Any) -> None:
 
     assert result.exit_code == 1
     verdict = json.loads(result.stdout)
-    assert verdict["ruleset_id"] == "my-tx-lpc"
+    assert verdict["ruleset"] == "my-tx-lpc"
     assert verdict["requirements"][0]["required_hours"] == 30
 
 

@@ -40,8 +40,8 @@ def verdict_for(rules: RuleSet = RULES) -> Verdict:
 def test_the_dictionary_has_the_documented_shape_and_is_json_ready() -> None:
     data = verdict_to_dict(verdict_for(), RULES)
     assert list(data) == [
-        "ruleset_id",
         "ruleset",
+        "ruleset_info",
         "cycle",
         "compliant",
         "deficit_hours",
@@ -59,8 +59,8 @@ def test_the_dictionary_has_the_documented_shape_and_is_json_ready() -> None:
         "number": None,
         "first_renewal": False,
     }
-    assert data["ruleset"]["verified_on"] == "2025-01-01"
-    assert data["ruleset"]["uncertain"] == ["The provider list was not retrieved."]
+    assert data["ruleset_info"]["verified_on"] == "2025-01-01"
+    assert data["ruleset_info"]["uncertain"] == ["The provider list was not retrieved."]
     assert [r["id"] for r in data["requirements"]] == ["total", "ethics", "cultural-competence"]
     total = data["requirements"][0]
     assert total["activities"][0] == {

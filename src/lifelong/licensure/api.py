@@ -144,7 +144,6 @@ class RuleSetBriefOut(Schema):
 
     model_config = ConfigDict(extra="allow")
 
-    id: str
     title: str
     jurisdiction: str
     board: str
@@ -214,8 +213,8 @@ class ComplianceOut(Schema):
 
     license_id: int
     days_left: int
-    ruleset_id: str
-    ruleset: RuleSetBriefOut
+    ruleset: str = Field(description="The rule set's id.")
+    ruleset_info: RuleSetBriefOut
     cycle: CycleOut
     compliant: bool
     deficit_hours: float

@@ -1,13 +1,14 @@
 """A verdict as JSON-ready data (API, exports) and as a plain-text report (CLI).
 
 ``verdict_to_dict`` mirrors the :class:`~lifelong.rules.model.Verdict` dataclass field by field
-(dates as ISO strings, tuples as lists) and adds a ``ruleset`` block with what a reader needs
-to judge the answer (board, credential, verification date, sources, uncertain facts)::
+(dates as ISO strings, tuples as lists): ``ruleset`` is the rule set's id, and ``ruleset_info``
+adds what a reader needs to judge the answer (board, credential, verification date, sources,
+uncertain facts)::
 
     {
-      "ruleset_id": "us-ca-lmft",
-      "ruleset": {"id", "title", "jurisdiction", "board", "credential", "verified_on",
-                  "sources": [{"url", "title", "retrieved"}], "uncertain": [str]},
+      "ruleset": "us-ca-lmft",
+      "ruleset_info": {"title", "jurisdiction", "board", "credential", "verified_on",
+                       "sources": [{"url", "title", "retrieved"}], "uncertain": [str]},
       "cycle": {"start": "2023-07-01", "end": "2025-06-30", "number": 2 | null,
                 "first_renewal": false},
       "compliant": false,
@@ -40,9 +41,8 @@ def verdict_to_dict(verdict: Verdict, ruleset: RuleSet) -> dict[str, Any]:
     """The verdict as JSON-ready data (see the module docstring for the shape)."""
     cycle = verdict.cycle
     return {
-        "ruleset_id": verdict.ruleset_id,
-        "ruleset": {
-            "id": ruleset.id,
+        "ruleset": verdict.ruleset_id,
+        "ruleset_info": {
             "title": ruleset.title,
             "jurisdiction": ruleset.jurisdiction,
             "board": ruleset.board,
