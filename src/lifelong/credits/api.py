@@ -2,7 +2,6 @@
 and ``/api/activities/import`` (a CSV file, all or nothing)."""
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -37,6 +36,7 @@ from lifelong.api.common import (
 from lifelong.credits.activity_csv import ActivityCsvError
 from lifelong.credits.models import ACADEMIC_UNITS, Activity
 from lifelong.credits.services import import_activities
+from lifelong.rules import model as rules
 from lifelong.rules.vocabulary import ApprovalBody, CreditUnit, Format, Kind, Topic
 
 router = Router(auth=api_auth, tags=["activities"])
@@ -109,18 +109,19 @@ class ActivityIn(InputSchema):
 
     def activity_fields(self) -> dict[str, Any]:
         """The Activity model's field values."""
-        return {
-            "title": self.title,
-            "provider": self.provider,
-            "completed_on": self.completed_on,
-            "hours": Decimal(str(self.hours)),
-            "format": self.format,
-            "kind": self.kind,
-            "unit": self.unit,
-            "topics": [{"slug": share.slug, "hours": share.hours} for share in self.topics],
-            "approvals": [{"body": item.body, "number": item.number} for item in self.approvals],
-            "notes": self.notes,
-        }
+        activity = rules.Activity(
+            id="",
+            title=self.title,
+            provider=self.provider,
+            completed_on=self.completed_on,
+            hours=float(self.hours),
+            format=self.format,
+            kind=self.kind,
+            topics=tuple(rules.TopicShare(share.slug, share.hours) for share in self.topics),
+            approvals=tuple(rules.Approval(item.body, item.number) for item in self.approvals),
+            unit=self.unit,
+        )
+        return {**Activity.fields_from_rules(activity), "notes": self.notes}
 
 
 class ActivityPatch(InputSchema):
