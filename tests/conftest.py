@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,11 +32,7 @@ def _fast_password_hashing(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings: Any) -> None:
-    """Tests render templates without running collectstatic first.
-
-    WhiteNoise still warns (an error under ``-W error``) when STATIC_ROOT does not exist.
-    """
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    """Tests render templates without running collectstatic first."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

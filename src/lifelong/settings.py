@@ -205,7 +205,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Created up front: WhiteNoise warns about a missing directory before collectstatic has run.
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
