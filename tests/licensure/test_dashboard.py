@@ -82,6 +82,18 @@ def test_it_shows_deficits_and_next_steps_of_a_license_that_is_not_compliant(
     assert any("ethics" in step for step in status.verdict.next_steps)
 
 
+def test_it_lists_only_the_unmet_requirements_as_missing(owner: User, owner_client: Client) -> None:
+    make_license(owner, label="Texas LPC")
+    add_activity(owner, "Ethics refresher", 3, topics="ethics")
+    add_activity(owner, "Cultural humility", 3, topics="cultural-competence")
+    add_activity(owner, "Trauma-focused CBT", 15, topics="trauma")
+
+    html = owner_client.get(URL).content.decode()
+
+    missing = html.split("Missing:</strong>")[1].split("</p>")[0]
+    assert " ".join(missing.split()) == "3 h Total CE hours; 3 h Ethics"
+
+
 def test_it_lists_conditions_to_attest_and_uncertain_facts(
     owner: User, owner_client: Client
 ) -> None:

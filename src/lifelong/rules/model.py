@@ -129,5 +129,9 @@ class Verdict:
         return next(result for result in self.requirements if result.id == "total")
 
     @property
+    def unmet(self) -> tuple[RequirementResult, ...]:
+        return tuple(result for result in self.requirements if not result.met)
+
+    @property
     def deficit_hours(self) -> float:
         return round(sum(result.deficit_hours for result in self.requirements), 2)
