@@ -149,9 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--renders", type=int, default=50, help="timed renders (default 50)")
     parser.add_argument("--activities", type=int, default=1000)
     parser.add_argument(
-        "--freeze-gc",
-        action="store_true",
-        help="gc.freeze() after the warm-up, as a server may do after loading the app",
+        "--no-freeze-gc",
+        dest="freeze_gc",
+        action="store_false",
+        help="skip gc.freeze() after the warm-up (lifelong.wsgi freezes after loading the app)",
     )
     args = parser.parse_args(argv)
 
