@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -101,24 +101,32 @@ def format_hours(hours: float | Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def parse_topics(text: str) -> tuple[list[TopicShare], list[str]]:
-    """``ethics=3;clinical-practice`` -> topic shares, plus messages for what is wrong."""
-    shares: list[TopicShare] = []
-    errors: list[str] = []
+def _entries(
+    text: str, separator: str, noun: str, known: tuple[str, ...], errors: list[str]
+) -> Iterator[tuple[str, bool, str]]:
+    """The ``;``-separated entries of a list cell as (key, has value, value), each key known
+    and listed once; what is wrong goes to ``errors``."""
     seen: set[str] = set()
     for raw in text.split(";"):
         entry = raw.strip()
         if not entry:
             continue
-        slug, has_hours, hours_text = (part.strip() for part in entry.partition("="))
-        slug = slug.lower()
-        if slug not in TOPICS:
-            errors.append(f"unknown topic {slug!r} (known topics: {', '.join(TOPICS)})")
-            continue
-        if slug in seen:
-            errors.append(f"topic {slug!r} is listed twice")
-            continue
-        seen.add(slug)
+        key, has_value, value = (part.strip() for part in entry.partition(separator))
+        key = key.lower()
+        if key not in known:
+            errors.append(f"unknown {noun} {key!r} (known: {', '.join(known)})")
+        elif key in seen:
+            errors.append(f"{noun} {key!r} is listed twice")
+        else:
+            seen.add(key)
+            yield key, bool(has_value), value
+
+
+def parse_topics(text: str) -> tuple[list[TopicShare], list[str]]:
+    """``ethics=3;clinical-practice`` -> topic shares, plus messages for what is wrong."""
+    shares: list[TopicShare] = []
+    errors: list[str] = []
+    for slug, has_hours, hours_text in _entries(text, "=", "topic", TOPICS, errors):
         hours: float | None = None
         if has_hours:
             try:
@@ -138,20 +146,7 @@ def parse_approvals(text: str) -> tuple[list[Approval], list[str]]:
     """``apa;nbcc:6361`` -> approvals, plus messages for what is wrong."""
     approvals: list[Approval] = []
     errors: list[str] = []
-    seen: set[str] = set()
-    for raw in text.split(";"):
-        entry = raw.strip()
-        if not entry:
-            continue
-        body, _, number = (part.strip() for part in entry.partition(":"))
-        body = body.lower()
-        if body not in APPROVAL_BODIES:
-            errors.append(f"unknown approval body {body!r} (known: {', '.join(APPROVAL_BODIES)})")
-            continue
-        if body in seen:
-            errors.append(f"approval body {body!r} is listed twice")
-            continue
-        seen.add(body)
+    for body, _, number in _entries(text, ":", "approval body", APPROVAL_BODIES, errors):
         if len(number) > MAX_APPROVAL_NUMBER_LENGTH:
             errors.append(
                 f"the approval number for {body!r} is longer than "
