@@ -78,6 +78,39 @@ class TopicSlugsField(models.CharField):  # type: ignore[type-arg]
         return value
 
 
+def engine_activity(
+    pk: int,
+    title: str,
+    provider: str,
+    completed_on: date,
+    hours: Decimal,
+    unit: str,
+    format: str,
+    kind: str,
+    topics: list[dict[str, Any]],
+    approvals: list[dict[str, Any]],
+) -> rules.Activity:
+    """An activity in the engine's terms, from its field values (``Activity.ENGINE_FIELDS``):
+    pages with years of activities read rows, not model instances."""
+    return rules.Activity(
+        id=str(pk),
+        title=title,
+        provider=provider,
+        completed_on=completed_on,
+        hours=float(hours),
+        format=format,
+        kind=kind,
+        topics=tuple(
+            rules.TopicShare(
+                item["slug"], None if item.get("hours") is None else float(item["hours"])
+            )
+            for item in topics
+        ),
+        approvals=tuple(rules.Approval(item["body"], item.get("number", "")) for item in approvals),
+        unit=unit,
+    )
+
+
 class ActivityQuerySet(models.QuerySet["Activity"]):
     def for_user(self, user: Any) -> ActivityQuerySet:
         return self.filter(user=user)
@@ -190,27 +223,15 @@ class Activity(models.Model):
         """What makes two activities the same entry: title, provider, date and hours."""
         return (self.title, self.provider, self.completed_on, Decimal(self.hours).normalize())
 
+    # The fields the engine reads, in the order of engine_activity's arguments.
+    ENGINE_FIELDS = (
+        "pk", "title", "provider", "completed_on", "hours", "unit", "format", "kind", "topics",
+        "approvals",
+    )  # fmt: skip
+
     def to_rules(self) -> rules.Activity:
         """The engine's view of this activity."""
-        return rules.Activity(
-            id=str(self.pk),
-            title=self.title,
-            provider=self.provider,
-            completed_on=self.completed_on,
-            hours=float(self.hours),
-            format=self.format,
-            kind=self.kind,
-            topics=tuple(
-                rules.TopicShare(
-                    item["slug"], None if item.get("hours") is None else float(item["hours"])
-                )
-                for item in self.topics
-            ),
-            approvals=tuple(
-                rules.Approval(item["body"], item.get("number", "")) for item in self.approvals
-            ),
-            unit=self.unit,
-        )
+        return engine_activity(*(getattr(self, name) for name in self.ENGINE_FIELDS))
 
     @property
     def topic_labels(self) -> list[str]:

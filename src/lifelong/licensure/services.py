@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from lifelong.credits.models import Activity
+from lifelong.credits.models import Activity, engine_activity
 from lifelong.licensure.models import License, RuleSetDocument
 from lifelong.rules import model as rules
 from lifelong.rules.cycles import add_months, check_deadline, cycle_for, next_deadline
@@ -91,42 +91,14 @@ def resolve_ruleset(ruleset_id: str, custom: Mapping[str, RuleSet]) -> RuleSet:
     return get_ruleset(ruleset_id, extra=custom)
 
 
-ENGINE_FIELDS = (
-    "id", "title", "provider", "completed_on", "hours", "unit", "format", "kind", "topics",
-    "approvals",
-)  # fmt: skip
-
-
 def rules_activities(user: Any) -> list[rules.Activity]:
     """All of a user's activities in the engine's terms, in one query.
 
-    The same as ``Activity.to_rules()`` for each activity (a test holds them equal), built
-    from rows rather than model instances: with years of activities, creating the instances
-    was a third of the dashboard's time.
+    Built from rows rather than model instances: with years of activities, creating the
+    instances was a third of the dashboard's time.
     """
-    rows = Activity.objects.for_user(user).order_by("pk").values_list(*ENGINE_FIELDS)
-    return [
-        rules.Activity(
-            id=str(pk),
-            title=title,
-            provider=provider,
-            completed_on=completed_on,
-            hours=float(hours),
-            format=format,
-            kind=kind,
-            topics=tuple(
-                rules.TopicShare(
-                    item["slug"], None if item.get("hours") is None else float(item["hours"])
-                )
-                for item in topics
-            ),
-            approvals=tuple(
-                rules.Approval(item["body"], item.get("number", "")) for item in approvals
-            ),
-            unit=unit,
-        )
-        for pk, title, provider, completed_on, hours, unit, format, kind, topics, approvals in rows
-    ]
+    rows = Activity.objects.for_user(user).order_by("pk").values_list(*Activity.ENGINE_FIELDS)
+    return [engine_activity(*row) for row in rows]
 
 
 def relevant_activities(
