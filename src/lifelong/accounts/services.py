@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lifelong.accounts.models import PersonalAccessToken, User
-from lifelong.credits.models import Activity
+from lifelong.credits.models import Activity, Certificate
 from lifelong.licensure.models import License, RuleSetDocument
 
 EXPORT_FORMAT = "lifelong-export"
@@ -29,6 +29,7 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     PersonalAccessToken: "user",
     License: "user",
     Activity: "user",
+    Certificate: "owner",
     RuleSetDocument: "owner",
 }
 
@@ -74,6 +75,13 @@ def export_user_data(user: User) -> dict[str, Any]:
         "licenses": [_row(license, exclude=["user"]) for license in License.objects.for_user(user)],
         "activities": [
             _row(activity, exclude=["user"]) for activity in Activity.objects.for_user(user)
+        ],
+        "certificates": [
+            {
+                **_row(certificate, exclude=["owner"]),
+                "activities": sorted(activity.pk for activity in certificate.activities.all()),
+            }
+            for certificate in Certificate.objects.for_user(user).prefetch_related("activities")
         ],
         "rule_sets": [
             _row(document, exclude=["owner"]) for document in RuleSetDocument.objects.for_user(user)

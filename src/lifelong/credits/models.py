@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -144,6 +145,55 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         return {(title, provider, day, hours.normalize()) for title, provider, day, hours in rows}
 
 
+def certificate_upload_to(certificate: Certificate, filename: str) -> str:
+    """A path no one can guess or collide with; the user's file name is kept in a field."""
+    extension = CERTIFICATE_EXTENSIONS.get(certificate.content_type, "bin")
+    return f"certificates/{certificate.owner_id}/{uuid.uuid4().hex}.{extension}"
+
+
+CERTIFICATE_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
+class CertificateQuerySet(models.QuerySet["Certificate"]):
+    def for_user(self, user: Any) -> CertificateQuerySet:
+        return self.filter(owner=user)
+
+
+class Certificate(models.Model):
+    """Proof of completion: a PDF or image file, stored through Django's storage API and only
+    ever served after an owner check. ``reading`` holds what was read from a PDF's text
+    (fields, confidence and evidence per field); images are entered by hand."""
+
+    CONTENT_TYPE_CHOICES = [
+        ("application/pdf", "PDF"),
+        ("image/png", "PNG image"),
+        ("image/jpeg", "JPEG image"),
+    ]
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    file = models.FileField(upload_to=certificate_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=40, choices=CONTENT_TYPE_CHOICES)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    page_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    reading = models.JSONField(default=dict, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "sha256"], name="unique_certificate_file")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Activity(models.Model):
     """A CE activity. ``topics`` is a list of ``{"slug", "hours"}`` (hours null = all of it),
     ``approvals`` a list of ``{"body", "number"}``, in the vocabulary of DESIGN.md."""
@@ -164,6 +214,7 @@ class Activity(models.Model):
     topic_slugs = TopicSlugsField(max_length=600, blank=True, default="", editable=False)
     approvals = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
+    certificates = models.ManyToManyField(Certificate, blank=True, related_name="activities")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
