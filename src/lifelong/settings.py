@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "lifelong.accounts",
     "lifelong.licensure",
     "lifelong.credits",
+    "lifelong.literature",
 ]
 
 MIDDLEWARE = [
