@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lifelong.accounts.models import PersonalAccessToken, User
-from lifelong.credits.models import Activity, Certificate
+from lifelong.credits.models import Activity, Certificate, PlannedActivity
 from lifelong.licensure.models import License, RuleSetDocument
 
 EXPORT_FORMAT = "lifelong-export"
@@ -30,6 +30,7 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     License: "user",
     Activity: "user",
     Certificate: "owner",
+    PlannedActivity: "user",
     RuleSetDocument: "owner",
 }
 
@@ -82,6 +83,9 @@ def export_user_data(user: User) -> dict[str, Any]:
                 "activities": sorted(activity.pk for activity in certificate.activities.all()),
             }
             for certificate in Certificate.objects.for_user(user).prefetch_related("activities")
+        ],
+        "planned_activities": [
+            _row(plan, exclude=["user"]) for plan in PlannedActivity.objects.for_user(user)
         ],
         "rule_sets": [
             _row(document, exclude=["owner"]) for document in RuleSetDocument.objects.for_user(user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Count, Sum
 
@@ -194,16 +195,15 @@ class Certificate(models.Model):
         return self.original_name
 
 
-class Activity(models.Model):
-    """A CE activity. ``topics`` is a list of ``{"slug", "hours"}`` (hours null = all of it),
-    ``approvals`` a list of ``{"body", "number"}``, in the vocabulary of DESIGN.md."""
+class CourseFields(models.Model):
+    """What a CE course is, shared by a completed :class:`Activity` and a
+    :class:`PlannedActivity`: title, provider, hours and unit, format, kind, topics and
+    approvals, with the rules that tie them together. ``topics`` is a list of ``{"slug",
+    "hours"}`` (hours null = all of it), ``approvals`` a list of ``{"body", "number"}``, in the
+    vocabulary of DESIGN.md."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
-    )
     title = models.CharField(max_length=300)
     provider = models.CharField(max_length=200, blank=True)
-    completed_on = models.DateField("completed on")
     hours = models.DecimalField(
         max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -211,28 +211,11 @@ class Activity(models.Model):
     format = models.CharField(max_length=20, choices=FORMAT_CHOICES)
     kind = models.CharField(max_length=30, choices=KIND_CHOICES, default="course")
     topics = models.JSONField(default=list, blank=True)
-    topic_slugs = TopicSlugsField(max_length=600, blank=True, default="", editable=False)
     approvals = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
-    certificates = models.ManyToManyField(Certificate, blank=True, related_name="activities")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ActivityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-completed_on", "title", "pk"]
-        verbose_name_plural = "activities"
-        indexes = [models.Index(fields=["user", "completed_on"])]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.completed_on:%Y-%m-%d})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "topics" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "topic_slugs"}
-        super().save(*args, **kwargs)
+        abstract = True
 
     def clean(self) -> None:
         """Rules that tie fields together: topic hours within the activity's hours, and
@@ -270,20 +253,6 @@ class Activity(models.Model):
     def format_short_label(self) -> str:
         return FORMAT_SHORT_LABELS.get(self.format, self.format)
 
-    def duplicate_key(self) -> tuple[str, str, date, Decimal]:
-        """What makes two activities the same entry: title, provider, date and hours."""
-        return (self.title, self.provider, self.completed_on, Decimal(self.hours).normalize())
-
-    # The fields the engine reads, in the order of engine_activity's arguments.
-    ENGINE_FIELDS = (
-        "pk", "title", "provider", "completed_on", "hours", "unit", "format", "kind", "topics",
-        "approvals",
-    )  # fmt: skip
-
-    def to_rules(self) -> rules.Activity:
-        """The engine's view of this activity."""
-        return engine_activity(*(getattr(self, name) for name in self.ENGINE_FIELDS))
-
     @property
     def topic_labels(self) -> list[str]:
         labels = []
@@ -304,6 +273,49 @@ class Activity(models.Model):
             labels.append(label)
         return labels
 
+
+class Activity(CourseFields):
+    """A CE activity the user completed (the course fields are in :class:`CourseFields`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
+    )
+    completed_on = models.DateField("completed on")
+    topic_slugs = TopicSlugsField(max_length=600, blank=True, default="", editable=False)
+    certificates = models.ManyToManyField(Certificate, blank=True, related_name="activities")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_on", "title", "pk"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["user", "completed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.completed_on:%Y-%m-%d})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "topics" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "topic_slugs"}
+        super().save(*args, **kwargs)
+
+    def duplicate_key(self) -> tuple[str, str, date, Decimal]:
+        """What makes two activities the same entry: title, provider, date and hours."""
+        return (self.title, self.provider, self.completed_on, Decimal(self.hours).normalize())
+
+    # The fields the engine reads, in the order of engine_activity's arguments.
+    ENGINE_FIELDS = (
+        "pk", "title", "provider", "completed_on", "hours", "unit", "format", "kind", "topics",
+        "approvals",
+    )  # fmt: skip
+
+    def to_rules(self) -> rules.Activity:
+        """The engine's view of this activity."""
+        return engine_activity(*(getattr(self, name) for name in self.ENGINE_FIELDS))
+
     @classmethod
     def fields_from_rules(cls, activity: rules.Activity) -> dict[str, Any]:
         """Model field values for an activity read by the CSV parser or the API."""
@@ -317,4 +329,102 @@ class Activity(models.Model):
             "kind": activity.kind,
             "topics": [{"slug": t.slug, "hours": t.hours} for t in activity.topics],
             "approvals": [{"body": a.body, "number": a.number} for a in activity.approvals],
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Planned activities (planning): courses the user intends to take
+# --------------------------------------------------------------------------------------------
+
+PLAN_ID_PREFIX = "plan-"
+
+
+def plan_engine_activity(pk: int, *fields: Any) -> rules.Activity:
+    """A planned activity in the engine's terms, dated on its planned day, from its field values
+    (``PlannedActivity.ENGINE_FIELDS``). Its id, ``plan-<pk>``, cannot collide with an
+    activity's."""
+    activity = engine_activity(pk, *fields)
+    return dataclasses.replace(activity, id=f"{PLAN_ID_PREFIX}{pk}")
+
+
+class PlannedActivityQuerySet(models.QuerySet["PlannedActivity"]):
+    def for_user(self, user: Any) -> PlannedActivityQuerySet:
+        return self.filter(user=user)
+
+    def upcoming(self, today: date) -> PlannedActivityQuerySet:
+        """Plans dated today or later, the soonest first."""
+        return self.filter(planned_on__gte=today).order_by("planned_on", "title", "pk")
+
+    def overdue(self, today: date) -> PlannedActivityQuerySet:
+        """Plans whose date has passed: taken and not yet recorded, or missed."""
+        return self.filter(planned_on__lt=today)
+
+
+class PlannedActivity(CourseFields):
+    """A course the user intends to take. It counts toward nothing until it is completed (then
+    it becomes an :class:`Activity`); the compliance projection adds it on its planned date."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="planned_activities"
+    )
+    planned_on = models.DateField("planned date")
+    url = models.URLField(
+        "course page",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlannedActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["planned_on", "title", "pk"]
+        verbose_name = "planned activity"
+        verbose_name_plural = "planned activities"
+        indexes = [models.Index(fields=["user", "planned_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} (planned {self.planned_on:%Y-%m-%d})"
+
+    def is_overdue(self, today: date) -> bool:
+        """The planned date has passed: did the user take it?"""
+        return self.planned_on < today
+
+    # The fields the engine reads, in the order of plan_engine_activity's arguments.
+    ENGINE_FIELDS = (
+        "pk", "title", "provider", "planned_on", "hours", "unit", "format", "kind", "topics",
+        "approvals",
+    )  # fmt: skip
+
+    def to_rules(self) -> rules.Activity:
+        """The engine's view of this plan, as if completed on its planned date."""
+        return plan_engine_activity(*(getattr(self, name) for name in self.ENGINE_FIELDS))
+
+    def completion_date(self, today: date) -> date:
+        """The date an activity made from this plan defaults to: the planned date once it has
+        passed, otherwise today (an activity cannot be completed in the future)."""
+        return min(self.planned_on, today)
+
+    def completion_notes(self) -> str:
+        """The plan's notes for the activity, with the course page so that it is not lost."""
+        parts = [self.notes.strip()] if self.notes.strip() else []
+        if self.url:
+            parts.append(f"Course page: {self.url}")
+        return "\n\n".join(parts)
+
+    def activity_initial(self, today: date) -> dict[str, Any]:
+        """The activity form's initial values for completing this plan."""
+        return {
+            "title": self.title,
+            "provider": self.provider,
+            "completed_on": self.completion_date(today),
+            "hours": self.hours,
+            "unit": self.unit,
+            "format": self.format,
+            "kind": self.kind,
+            "topics": self.topics,
+            "approvals": self.approvals,
+            "notes": self.completion_notes(),
         }
