@@ -200,6 +200,15 @@ if os.getenv("EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# Reminders, weekly summaries and calendars. Links in emails and calendar files are absolute:
+# they start with the address users reach Lifelong at.
+LIFELONG_BASE_URL = os.getenv("LIFELONG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `lifelong worker` checks for due reminders this often, and sends the weekly summary on this
+# ISO weekday (1 = Monday) at this hour (UTC), or as soon as it runs again later that week.
+LIFELONG_REMINDER_INTERVAL_MINUTES = envint("LIFELONG_REMINDER_INTERVAL_MINUTES", "60")
+LIFELONG_WEEKLY_SUMMARY_WEEKDAY = envint("LIFELONG_WEEKLY_SUMMARY_WEEKDAY", "1")
+LIFELONG_WEEKLY_SUMMARY_HOUR = envint("LIFELONG_WEEKLY_SUMMARY_HOUR", "8")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

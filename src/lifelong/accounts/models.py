@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -65,6 +66,9 @@ class User(AbstractUser):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="Some boards renew licenses in the holder's birth month.",
     )
+    # Kept by lifelong.core.notifications with every change, so that the unread count in the
+    # navigation costs no query on any page (the user row is loaded anyway).
+    unread_notification_count = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -143,3 +147,83 @@ class PersonalAccessToken(models.Model):
     def revoke(self, when: datetime | None = None) -> None:
         self.revoked_at = when or timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+# --------------------------------------------------------------------------------------------
+# Email preferences and unsubscribe links
+# --------------------------------------------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "lifelong.accounts.unsubscribe"
+
+
+class EmailKind(models.TextChoices):
+    """The emails a user may turn off. Account emails (verification, password reset) are not
+    among them: they are sent only when the user asks."""
+
+    REMINDERS = "reminders", "Renewal reminders"
+    WEEKLY_SUMMARY = "weekly-summary", "Weekly summary"
+
+
+class EmailPreferences(models.Model):
+    """Which emails a user receives. A user without a row receives every kind (the defaults)."""
+
+    FIELD_FOR_KIND: ClassVar[dict[str, str]] = {
+        EmailKind.REMINDERS: "reminder_emails",
+        EmailKind.WEEKLY_SUMMARY: "weekly_summary",
+    }
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="email_preferences")
+    reminder_emails = models.BooleanField(
+        "renewal reminders by email",
+        default=True,
+        help_text="Before a renewal deadline (180, 90, 30 and 7 days by default, set per "
+        "license), while something is still missing.",
+    )
+    weekly_summary = models.BooleanField(
+        "weekly summary email",
+        default=True,
+        help_text="Once a week: each license's status, days left, what is missing and the next "
+        "steps.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "email preferences"
+
+    def __str__(self) -> str:
+        return f"Email preferences of {self.user_id}"
+
+    @classmethod
+    def for_user(cls, user: User) -> EmailPreferences:
+        """The user's preferences; an unsaved row with the defaults when they never changed any."""
+        try:
+            preferences: EmailPreferences = user.email_preferences  # type: ignore[attr-defined]
+        except cls.DoesNotExist:
+            return cls(user=user)
+        return preferences
+
+    def wants(self, kind: str) -> bool:
+        return bool(getattr(self, self.FIELD_FOR_KIND[kind]))
+
+    @classmethod
+    def set_wanted(cls, user: User, kind: str, wanted: bool) -> None:
+        """Turn one kind on or off (race-free: two clicks at once leave one row)."""
+        cls.objects.update_or_create(user=user, defaults={cls.FIELD_FOR_KIND[kind]: wanted})
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    """A signed token for ``kind``'s unsubscribe link: it works without signing in, for that
+    user and that kind of email only, and does not expire (old emails keep working links)."""
+    return signing.dumps({"user": user.pk, "kind": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
+    """The user and kind of a valid token, else None (forged, altered, unknown kind or user)."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("kind") not in EmailKind.values:
+        return None
+    user = User.objects.filter(pk=data.get("user"), is_active=True).first()
+    return (user, data["kind"]) if user is not None else None

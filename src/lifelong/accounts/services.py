@@ -14,9 +14,15 @@ from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lifelong.accounts.models import PersonalAccessToken, User
+from lifelong.accounts.models import EmailPreferences, PersonalAccessToken, User
+from lifelong.core.models import Notification
 from lifelong.credits.models import Activity, Certificate, PlannedActivity
-from lifelong.licensure.models import License, RuleSetDocument
+from lifelong.licensure.models import (
+    CalendarFeed,
+    License,
+    RuleSetDocument,
+    WeeklySummaryDelivery,
+)
 
 EXPORT_FORMAT = "lifelong-export"
 EXPORT_VERSION = 1
@@ -32,6 +38,10 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     Certificate: "owner",
     PlannedActivity: "user",
     RuleSetDocument: "owner",
+    EmailPreferences: "user",
+    Notification: "user",
+    CalendarFeed: "user",
+    WeeklySummaryDelivery: "user",
 }
 
 
@@ -93,6 +103,19 @@ def export_user_data(user: User) -> dict[str, Any]:
         "api_tokens": [
             _row(token, exclude=["user", "token_hash"])
             for token in PersonalAccessToken.objects.for_user(user)
+        ],
+        "email_preferences": _row(EmailPreferences.for_user(user), exclude=["id", "user"]),
+        "notifications": [
+            _row(notification, exclude=["user"])
+            for notification in Notification.objects.for_user(user)
+        ],
+        "calendar_feeds": [
+            _row(feed, exclude=["user", "token_hash"])
+            for feed in CalendarFeed.objects.for_user(user)
+        ],
+        "weekly_summaries_sent": [
+            _row(delivery, exclude=["user"])
+            for delivery in WeeklySummaryDelivery.objects.filter(user=user)
         ],
     }
 

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from lifelong.accounts.models import hash_token
 from lifelong.rules import model as rules
+
+DEFAULT_REMINDER_DAYS = (180, 90, 30, 7)
+
+
+def default_reminder_days() -> list[int]:
+    """Days before a renewal deadline on which Lifelong reminds, while something is missing."""
+    return list(DEFAULT_REMINDER_DAYS)
 
 
 class LicenseQuerySet(models.QuerySet["License"]):
@@ -57,6 +67,12 @@ class License(models.Model):
         null=True,
         blank=True,
         help_text="Leave empty to work it out from your activities in the previous cycle.",
+    )
+    reminder_days = models.JSONField(
+        "remind me this many days before the deadline",
+        default=default_reminder_days,
+        blank=True,
+        help_text="An empty list turns reminders off for this license.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -151,3 +167,136 @@ class RuleSetDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("licensure:ruleset_detail", args=[self.ruleset_id])
+
+
+# --------------------------------------------------------------------------------------------
+# Reminders, weekly summaries and calendar feeds
+# --------------------------------------------------------------------------------------------
+
+
+class DeliveryStatus(models.TextChoices):
+    """A delivery row is inserted (``pending``) before anything is sent: the insert is the claim
+    that makes sending exactly-once across workers. ``failed`` ones may be claimed again."""
+
+    PENDING = "pending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class ReminderDelivery(models.Model):
+    """One reminder for one license's deadline, on one channel: unique, so never sent twice."""
+
+    EMAIL = "email"
+    IN_APP = "in-app"
+    CHANNEL_CHOICES = [(EMAIL, "Email"), (IN_APP, "In the app")]
+
+    license = models.ForeignKey(
+        License, on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    deadline = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=1)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["license", "deadline", "days_before", "channel"],
+                name="unique_reminder_per_channel",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.license_id}: {self.days_before} days before {self.deadline} ({self.channel})"
+
+
+class WeeklySummaryDelivery(models.Model):
+    """The weekly summary email of one user for one ISO week (``2026-W24``): unique."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_summaries"
+    )
+    week = models.CharField(max_length=8)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=1)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="unique_weekly_summary")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.week}"
+
+
+CALENDAR_TOKEN_PREFIX = "lfc_"
+
+
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def for_user(self, user: Any) -> CalendarFeedQuerySet:
+        return self.filter(user=user)
+
+    def active(self) -> CalendarFeedQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarFeed(models.Model):
+    """A private calendar URL (``/calendar/<token>.ics``). Only the token's SHA-256 is kept, as
+    for API tokens: the URL is shown once. A user has at most one active feed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=12, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.prefix}…"
+
+    @classmethod
+    def issue(cls, user: Any) -> tuple[CalendarFeed, str]:
+        """A new feed for ``user``, revoking the old one; returns it with its secret token."""
+        secret = CALENDAR_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with transaction.atomic():
+            cls.objects.for_user(user).active().update(revoked_at=timezone.now())
+            feed = cls.objects.create(
+                user=user, token_hash=hash_token(secret), prefix=secret[:8]
+            )
+        return feed, secret
+
+    @classmethod
+    def find(cls, secret: str) -> CalendarFeed | None:
+        """The active feed with this token (looked up by its hash), with its user."""
+        if not secret.startswith(CALENDAR_TOKEN_PREFIX) or len(secret) > 100:
+            return None
+        return (
+            cls.objects.active()
+            .select_related("user")
+            .filter(token_hash=hash_token(secret), user__is_active=True)
+            .first()
+        )
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
