@@ -264,6 +264,31 @@ CONTENT_SECURITY_POLICY = {
 LIFELONG_CSV_MAX_BYTES = envint("LIFELONG_CSV_MAX_BYTES", str(2 * 1024 * 1024))
 LIFELONG_RULESET_MAX_BYTES = envint("LIFELONG_RULESET_MAX_BYTES", str(256 * 1024))
 
+# Literature sources (PubMed E-utilities, journal feeds) and imports.
+# NCBI asks every E-utilities client to name itself (tool) and give a contact email; an API key
+# raises the rate limit from 3 to 10 requests per second.
+LIFELONG_PUBMED_TOOL = os.getenv("LIFELONG_PUBMED_TOOL", "lifelong")
+LIFELONG_PUBMED_EMAIL = os.getenv("LIFELONG_PUBMED_EMAIL", "")
+LIFELONG_PUBMED_API_KEY = os.getenv("LIFELONG_PUBMED_API_KEY", "")
+LIFELONG_EUTILS_BASE_URL = os.getenv(
+    "LIFELONG_EUTILS_BASE_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+)
+LIFELONG_PUBMED_BACKFILL_DAYS = envint("LIFELONG_PUBMED_BACKFILL_DAYS", "30")
+LIFELONG_PUBMED_MAX_IDS_PER_REFRESH = envint("LIFELONG_PUBMED_MAX_IDS_PER_REFRESH", "5000")
+# Feed and API addresses that resolve to private, loopback or link-local addresses are refused
+# unless this is on (tests serve from loopback); keep it off in production.
+LIFELONG_ALLOW_PRIVATE_FEED_URLS = envbool("LIFELONG_ALLOW_PRIVATE_FEED_URLS", "false")
+LIFELONG_FETCH_MAX_BYTES = envint("LIFELONG_FETCH_MAX_BYTES", str(20 * 1024 * 1024))
+LIFELONG_FETCH_TIMEOUT_SECONDS = envint("LIFELONG_FETCH_TIMEOUT_SECONDS", "20")
+LIFELONG_FETCH_TOTAL_SECONDS = envint("LIFELONG_FETCH_TOTAL_SECONDS", "120")
+LIFELONG_FETCH_MAX_REDIRECTS = envint("LIFELONG_FETCH_MAX_REDIRECTS", "5")
+LIFELONG_FETCH_USER_AGENT = os.getenv(
+    "LIFELONG_FETCH_USER_AGENT", "Lifelong/0.1 (literature feeds)"
+)
+LIFELONG_LITERATURE_UPLOAD_MAX_BYTES = envint(
+    "LIFELONG_LITERATURE_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
