@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]
 import httpx
 
 from lifelong.literature import netguard
