@@ -1,17 +1,22 @@
-"""Licenses and certifications a user holds, and the rule sets users add themselves."""
+"""Licenses and certifications a user holds, the rule sets users add themselves, and the
+audit packets built for a license cycle."""
 
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from lifelong.accounts.models import hash_token
 from lifelong.rules import model as rules
@@ -170,6 +175,115 @@ class RuleSetDocument(models.Model):
 
 
 # --------------------------------------------------------------------------------------------
+# Audit packets
+# --------------------------------------------------------------------------------------------
+
+
+def audit_packet_upload_to(packet: AuditPacket, filename: str) -> str:
+    """A path no one can guess; packets are only ever served after an owner check."""
+    return f"audit-packets/{packet.owner_id}/{uuid.uuid4().hex}.zip"
+
+
+def packet_download_name(license_label: str, cycle_end: date) -> str:
+    """``audit-packet_lpc_2027-01-31.zip``: ASCII, safe in a Content-Disposition header."""
+    label = slugify(license_label)[:40].strip("-") or "license"
+    return f"audit-packet_{label}_{cycle_end:%Y-%m-%d}.zip"
+
+
+class AuditPacketQuerySet(models.QuerySet["AuditPacket"]):
+    def for_user(self, user: Any) -> AuditPacketQuerySet:
+        return self.filter(owner=user)
+
+    def unfinished(self) -> AuditPacketQuerySet:
+        return self.filter(status__in=AuditPacket.UNFINISHED)
+
+    def expired(self, now: datetime) -> AuditPacketQuerySet:
+        return self.filter(expires_at__lte=now)
+
+
+class AuditPacket(models.Model):
+    """A zip of one license cycle's proof (transcript PDF, certificates, activities CSV), built
+    by the background worker when it is too large to build during a request.
+
+    ``progress_done`` of ``progress_total`` steps are done (one per file written); the built
+    file lives in storage until ``expires_at``, when ``prune_audit_packets`` deletes the row and
+    the file.
+    """
+
+    QUEUED = "queued"
+    BUILDING = "building"
+    READY = "ready"
+    FAILED = "failed"
+    STATUS_CHOICES = [
+        (QUEUED, "Waiting for the worker"),
+        (BUILDING, "Building"),
+        (READY, "Ready"),
+        (FAILED, "Failed"),
+    ]
+    UNFINISHED = (QUEUED, BUILDING)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audit_packets"
+    )
+    license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="audit_packets")
+    cycle_end = models.DateField("cycle ending on")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=audit_packet_upload_to, max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    objects = AuditPacketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "license", "cycle_end"], name="audit_packet_cycle"),
+            models.Index(fields=["expires_at"], name="audit_packet_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Audit packet {self.pk} ({self.license_id}, {self.cycle_end:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("licensure:audit_packet_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in self.UNFINISHED
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.READY and bool(self.file)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.READY:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    def download_name(self, license_label: str) -> str:
+        return packet_download_name(license_label, self.cycle_end)
+
+
+@receiver(post_delete, sender=AuditPacket)
+def _delete_audit_packet_file(sender: type[AuditPacket], instance: AuditPacket, **_: Any) -> None:
+    """A deleted packet (expired, or with its license or account) takes its file along, once
+    the deletion is committed."""
+    if instance.file:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# --------------------------------------------------------------------------------------------
 # Reminders, weekly summaries and calendar feeds
 # --------------------------------------------------------------------------------------------
 
@@ -280,9 +394,7 @@ class CalendarFeed(models.Model):
         secret = CALENDAR_TOKEN_PREFIX + secrets.token_urlsafe(32)
         with transaction.atomic():
             cls.objects.for_user(user).active().update(revoked_at=timezone.now())
-            feed = cls.objects.create(
-                user=user, token_hash=hash_token(secret), prefix=secret[:8]
-            )
+            feed = cls.objects.create(user=user, token_hash=hash_token(secret), prefix=secret[:8])
         return feed, secret
 
     @classmethod
