@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.forms.renderers import BaseRenderer
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import get_template
@@ -22,7 +23,14 @@ from lifelong.credits.activity_csv import (
     format_hours,
     parse_hours,
 )
-from lifelong.credits.models import FORMAT_CHOICES, Activity, ActivityQuerySet
+from lifelong.credits.models import (
+    FORMAT_CHOICES,
+    Activity,
+    ActivityQuerySet,
+    CourseFields,
+    PlannedActivity,
+)
+from lifelong.rules.cycles import add_months
 from lifelong.rules.vocabulary import APPROVAL_LABELS, TOPICS, topic_label
 
 TOPIC_CHOICES = [(slug, topic_label(slug)) for slug in TOPICS]
@@ -261,7 +269,14 @@ class ApprovalsField(_ChecklistField):
         return approvals
 
 
-class ActivityForm(forms.ModelForm[Activity]):
+CourseModel = TypeVar("CourseModel", bound=CourseFields)
+
+
+class CourseForm(forms.ModelForm[CourseModel]):
+    """The fields a completed activity and a planned one share, with their widgets and
+    validation (the topic and approval checklists). Subclasses name the model and fields in a
+    ``Meta`` based on :class:`CourseMeta`."""
+
     hours = forms.DecimalField(
         min_value=Decimal("0.01"),
         max_value=Decimal(MAX_HOURS),
@@ -288,7 +303,28 @@ class ActivityForm(forms.ModelForm[Activity]):
         help_text="As printed on the certificate, e.g. NBCC with ACEP No. 6361.",
     )
 
-    class Meta:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CourseMeta:
+    """Labels, help and widgets of the shared course fields, for the subclasses' ``Meta``."""
+
+    labels = {
+        "provider": "Provider (optional)",
+        "kind": "Kind of activity",
+        "notes": "Notes (optional)",
+    }
+    help_texts = {
+        "unit": "Semester or quarter hours are for academic courses.",
+        "notes": "Only you see these.",
+    }
+    widgets: dict[str, forms.Widget] = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ActivityForm(CourseForm[Activity]):
+    class Meta(CourseMeta):
         model = Activity
         fields = [
             "title",
@@ -302,23 +338,10 @@ class ActivityForm(forms.ModelForm[Activity]):
             "approvals",
             "notes",
         ]
-        labels = {
-            "provider": "Provider (optional)",
-            "kind": "Kind of activity",
-            "notes": "Notes (optional)",
-        }
-        help_texts = {
-            "unit": "Semester or quarter hours are for academic courses.",
-            "notes": "Only you see these.",
-        }
         widgets = {
+            **CourseMeta.widgets,
             "completed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "notes": forms.Textarea(attrs={"rows": 3}),
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean_completed_on(self) -> Any:
         completed_on = self.cleaned_data["completed_on"]
@@ -414,3 +437,73 @@ class ActivityImportForm(forms.Form):
                 params={"position": error.start},
             ) from None
         return data
+
+
+# --------------------------------------------------------------------------------------------
+# Planning: planned activities
+# --------------------------------------------------------------------------------------------
+
+PLAN_YEARS_AHEAD = 10
+
+
+class WebAddressField(forms.URLField):
+    """A web page's address: http or https only (``example.org/x`` is read as https)."""
+
+    default_validators = [
+        URLValidator(
+            schemes=["http", "https"],
+            message="Enter a web address starting with https:// or http://.",
+        )
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class PlannedActivityForm(CourseForm[PlannedActivity]):
+    url = WebAddressField(
+        label="Course page (optional)",
+        required=False,
+        max_length=500,
+        help_text="Where to find or book the course, e.g. https://www.example.org/course.",
+        widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+    )
+
+    class Meta(CourseMeta):
+        model = PlannedActivity
+        fields = [
+            "title",
+            "provider",
+            "planned_on",
+            "hours",
+            "unit",
+            "format",
+            "kind",
+            "topics",
+            "approvals",
+            "url",
+            "notes",
+        ]
+        labels = {**CourseMeta.labels, "planned_on": "Planned date"}
+        help_texts = {
+            **CourseMeta.help_texts,
+            "planned_on": "When you intend to complete it (the last day of a course over several "
+            "days).",
+        }
+        widgets = {
+            **CourseMeta.widgets,
+            "planned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean_planned_on(self) -> Any:
+        planned_on = self.cleaned_data["planned_on"]
+        today = timezone.localdate()
+        if planned_on > add_months(today, 12 * PLAN_YEARS_AHEAD):
+            raise forms.ValidationError(
+                "This date is more than %(years)d years away. Plan courses for the cycles ahead "
+                "of you, within %(years)d years.",
+                code="too_far",
+                params={"years": PLAN_YEARS_AHEAD},
+            )
+        return planned_on
