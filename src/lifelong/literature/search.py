@@ -103,7 +103,7 @@ def parse_query(text: str) -> ParsedQuery:
     """Web-search syntax: words (all required), "quoted phrases", ``OR`` between two items,
     ``-word`` or ``-"phrase"`` to exclude. Unquoted stop words and tokens without a letter or
     digit are dropped; anything else is text to search for, never an operator."""
-    text = text[:MAX_QUERY_LENGTH]
+    text = text[:MAX_QUERY_LENGTH].replace("\x00", " ")
     groups: list[list[QueryTerm]] = []
     excluded: list[QueryTerm] = []
     pending_or = False
