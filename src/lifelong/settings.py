@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -219,9 +221,39 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Stored files (certificates): in the data directory, or in an S3-compatible bucket with
+# LIFELONG_STORAGE=s3 (install the `s3` extra; see docs/deployment.md). They are never served
+# from a URL (no MEDIA_URL, no URL pattern, not WhiteNoise's): downloads go through an owner
+# check in the app.
 MEDIA_ROOT = DATA_DIR / "media"
+LIFELONG_STORAGE = os.getenv("LIFELONG_STORAGE", "filesystem").strip().lower()
+
+
+def _file_storage() -> dict[str, Any]:
+    if LIFELONG_STORAGE == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if LIFELONG_STORAGE != "s3":
+        raise ImproperlyConfigured("LIFELONG_STORAGE must be 'filesystem' or 's3'")
+    if not os.getenv("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("LIFELONG_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.getenv("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("AWS_S3_REGION_NAME") or None,
+            "access_key": os.getenv("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.getenv("AWS_SECRET_ACCESS_KEY") or None,
+            "location": os.getenv("AWS_LOCATION", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -263,6 +295,11 @@ CONTENT_SECURITY_POLICY = {
 # CE ledger limits.
 LIFELONG_CSV_MAX_BYTES = envint("LIFELONG_CSV_MAX_BYTES", str(2 * 1024 * 1024))
 LIFELONG_RULESET_MAX_BYTES = envint("LIFELONG_RULESET_MAX_BYTES", str(256 * 1024))
+# Certificates: size of one file, pages of a PDF, pixels of an image (checked before decoding).
+LIFELONG_CERTIFICATE_MAX_BYTES = envint("LIFELONG_CERTIFICATE_MAX_BYTES", str(10 * 1024 * 1024))
+LIFELONG_CERTIFICATE_MAX_PAGES = envint("LIFELONG_CERTIFICATE_MAX_PAGES", "20")
+LIFELONG_CERTIFICATE_MAX_PIXELS = envint("LIFELONG_CERTIFICATE_MAX_PIXELS", "50000000")
+LIFELONG_CERTIFICATE_MAX_FILES = envint("LIFELONG_CERTIFICATE_MAX_FILES", "20")
 
 # Literature sources (PubMed E-utilities, journal feeds) and imports.
 # NCBI asks every E-utilities client to name itself (tool) and give a contact email; an API key
