@@ -36,6 +36,15 @@ from typing import Any, TypeVar
 from django.db.models import Q
 from django.utils import timezone
 
+from lifelong.literature.formats.model import (
+    AbstractSection,
+    Author,
+    CommentCorrection,
+    Journal,
+    MeshHeading,
+    PartialDate,
+    Record,
+)
 from lifelong.literature.models import (
     Article,
     ReadingListEntry,
@@ -232,7 +241,7 @@ class LibraryMerger:
         self._flag_retractions(incoming)
         article_ids = list(dict.fromkeys(article.pk for article in touched))
         self._touched.update(article_ids)
-        self._link_to_source(article_ids)
+        self.link(article_ids)
         return article_ids
 
     def _dedupe_batch(self, records: list[ArticleFields]) -> list[_Incoming]:
@@ -406,7 +415,8 @@ class LibraryMerger:
                 pmid__in=retracted, retracted=False
             ).update(retracted=True, updated_at=self.stamp)
 
-    def _link_to_source(self, article_ids: list[int]) -> None:
+    def link(self, article_ids: list[int]) -> None:
+        """Record that this merger's source brought these (stored) articles."""
         if self.source is None or not article_ids:
             return
         linked = set(
@@ -446,3 +456,122 @@ class LibraryMerger:
                 SourceItem.objects.filter(article_id__in=saved).delete()
             _, per_model = Article.objects.filter(pmid__in=batch).exclude(pk__in=saved).delete()
             self.summary.deleted += per_model.get(Article._meta.label, 0)
+
+
+# --------------------------------------------------------------------------------------------
+# From the parsers' records (lifelong.literature.formats) and back
+# --------------------------------------------------------------------------------------------
+
+SOURCE_KINDS = {"pubmed-xml": "pubmed"}
+
+
+def _author_dict(author: Author) -> dict[str, str]:
+    """``{"collective"}`` or ``{"family", "given"}`` (plus ``orcid`` when known); affiliations
+    are left out of the library."""
+    if author.collective:
+        return {"collective": author.collective}
+    result = {"family": author.family or "", "given": author.given or author.initials or ""}
+    if author.orcid:
+        result["orcid"] = author.orcid
+    return result
+
+
+def record_to_fields(record: Record, file_name: str = "") -> ArticleFields:
+    """A parsed record in the library's terms."""
+    published = record.published
+    journal = record.journal
+    location = file_name
+    if record.line is not None:
+        location = f"{file_name}:{record.line}" if file_name else f"line {record.line}"
+    return ArticleFields(
+        title=record.title,
+        title_html=record.title_html,
+        pmid=record.pmid,
+        doi=record.doi,
+        abstract=[
+            {"label": section.label or "", "text": section.text, "html": section.html}
+            for section in record.abstract
+        ],
+        authors=[_author_dict(author) for author in record.authors],
+        journal=(journal.title or "")[:500],
+        journal_abbreviation=(journal.iso_abbreviation or "")[:200],
+        volume=(journal.volume or "")[:50],
+        issue=(journal.issue or "")[:50],
+        pages=(journal.pages or "")[:100],
+        published_year=published.year if published else None,
+        published_month=published.month if published else None,
+        published_day=published.day if published else None,
+        published_text=(published.text if published else "")[:100],
+        url=(record.url or "")[:2000],
+        publication_types=list(record.publication_types),
+        mesh=[
+            {
+                "descriptor": heading.descriptor,
+                "major": heading.major,
+                "qualifiers": [qualifier.name for qualifier in heading.qualifiers],
+            }
+            for heading in record.mesh
+        ],
+        keywords=list(record.keywords),
+        retracted=record.retracted,
+        comments_corrections=[
+            {"ref_type": link.ref_type, "pmid": link.pmid, "source": link.source}
+            for link in record.comments_corrections
+        ],
+        source_kind=SOURCE_KINDS.get(record.source_format, record.source_format),
+        location=location,
+    )
+
+
+def article_to_record(article: Article) -> Record:
+    """An article as a parser record, for the exporters."""
+    return Record(
+        source_format="pubmed-xml" if article.pmid else "csl-json",
+        title=article.title,
+        title_html=article.title_html or article.title,
+        pmid=article.pmid,
+        doi=article.doi,
+        abstract=tuple(
+            AbstractSection(
+                label=section.get("label") or None,
+                text=section.get("text", ""),
+                html=section.get("html", ""),
+            )
+            for section in article.abstract
+        ),
+        authors=tuple(
+            Author(collective=author["collective"])
+            if author.get("collective")
+            else Author(family=author.get("family"), given=author.get("given"))
+            for author in article.authors
+        ),
+        journal=Journal(
+            title=article.journal or None,
+            iso_abbreviation=article.journal_abbreviation or None,
+            volume=article.volume or None,
+            issue=article.issue or None,
+            pages=article.pages or None,
+        ),
+        published=(
+            PartialDate(
+                article.published_year,
+                article.published_month,
+                article.published_day,
+                article.published_text,
+            )
+            if article.published_year
+            else None
+        ),
+        publication_types=tuple(article.publication_types),
+        mesh=tuple(
+            MeshHeading(descriptor=heading["descriptor"], descriptor_major=bool(heading["major"]))
+            for heading in article.mesh
+            if heading.get("descriptor")
+        ),
+        keywords=tuple(article.keywords),
+        comments_corrections=tuple(
+            CommentCorrection(link.get("ref_type", ""), link.get("pmid"), link.get("source"))
+            for link in article.comments_corrections
+        ),
+        url=article.url or None,
+    )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -37,10 +38,18 @@ def normalise_title(title: str) -> str:
     return _NOT_WORD.sub(" ", without_accents).strip()
 
 
+MIN_KEY_TITLE_CHARACTERS = 20
+MIN_KEY_TITLE_WORDS = 3
+
+
 def title_key(title: str, year: int | None) -> str:
-    """A fixed-length index key for (normalised title, year); empty when the title is empty."""
+    """A fixed-length index key for (normalised title, year); empty for titles too short to
+    tell papers apart ("Erratum", "Editorial"), which then match by identifier only."""
     normalised = normalise_title(title)
-    if not normalised:
+    if (
+        len(normalised) < MIN_KEY_TITLE_CHARACTERS
+        or normalised.count(" ") + 1 < MIN_KEY_TITLE_WORDS
+    ):
         return ""
     return hashlib.sha1(f"{year or ''}|{normalised}".encode(), usedforsecurity=False).hexdigest()
 
@@ -185,6 +194,21 @@ class SourceQuerySet(models.QuerySet["Source"]):
     def fetchable(self) -> SourceQuerySet:
         """Active sources fetched over the network (file imports are not refreshed)."""
         return self.filter(active=True).exclude(kind=Source.Kind.FILE_IMPORT)
+
+    def due(self, now: datetime) -> SourceQuerySet:
+        """Fetchable sources whose schedule says it is time: never fetched, or daily ones
+        last fetched 20 hours ago or more, weekly ones 6.5 days ago or more (a little slack,
+        so a job that runs at the same hour each day never skips a day)."""
+        never = models.Q(last_fetched_at__isnull=True)
+        daily = models.Q(
+            schedule=Source.Schedule.DAILY, last_fetched_at__lte=now - timedelta(hours=20)
+        )
+        weekly = models.Q(
+            schedule=Source.Schedule.WEEKLY, last_fetched_at__lte=now - timedelta(hours=156)
+        )
+        return (
+            self.fetchable().exclude(schedule=Source.Schedule.MANUAL).filter(never | daily | weekly)
+        )
 
 
 class Source(models.Model):
