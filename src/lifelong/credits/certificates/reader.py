@@ -1242,9 +1242,12 @@ def read_approvals(document: Document) -> Found[tuple[Approval, ...]]:
             number = ""
             if rule.number is not None:
                 # The number is in the statement, or just after it ("... counselors. #MHC-0123.").
-                match = rule.number.search(sentence) or rule.number.search(
-                    paragraph[paragraph.find(sentence) :]
-                )
+                match = rule.number.search(sentence)
+                if match is None:
+                    rest = paragraph[paragraph.find(sentence) :]
+                    match = rule.number.search(rest)
+                    if match is not None:
+                        sentence = rest[: match.end()].rstrip(".") + "."
                 if match:
                     number = SPACES.sub(
                         " ", match["number"] or match.groupdict().get("plain") or ""
