@@ -1,7 +1,8 @@
 """Licenses, compliance verdicts and rule sets over the JSON API.
 
 ``/api/licenses`` (list, create, read, change, delete), ``/api/licenses/{id}/compliance`` (the
-verdict for a cycle), ``/api/compliance`` (every license at once) and ``/api/rulesets``.
+verdict for a cycle), ``/api/compliance`` (every license at once), ``/api/rulesets``, and audit
+packets (``POST /api/licenses/{id}/audit-packets``, ``/api/audit-packets/{id}``).
 """
 
 from collections.abc import Mapping
@@ -10,8 +11,10 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import AfterValidator, ConfigDict, Strict, model_validator
@@ -36,7 +39,8 @@ from lifelong.api.common import (
     text,
     today_for,
 )
-from lifelong.licensure.models import License
+from lifelong.licensure import audit
+from lifelong.licensure.models import AuditPacket, License
 from lifelong.licensure.services import (
     LicenseStatus,
     license_statuses,
@@ -542,3 +546,139 @@ def read_ruleset(
     except UnknownRuleSet as error:
         raise HttpError(404, str(error)) from None
     return ruleset.model_dump(mode="json")
+
+
+# --------------------------------------------------------------------------------------------
+# Audit packets
+# --------------------------------------------------------------------------------------------
+
+PacketStatus = Literal["queued", "building", "ready", "failed"]
+
+
+class AuditPacketQuery(Schema):
+    cycle: Day | None = Field(
+        None,
+        description="The deadline that ends the cycle (its `cycle.end`); "
+        "default: the license's current deadline.",
+    )
+
+
+class ProgressOut(Schema):
+    done: int = Field(description="Files written so far.")
+    total: int = Field(description="Files in the packet: transcript, CSV, README, certificates.")
+
+
+class AuditPacketOut(Schema):
+    """A zip of one license cycle's proof: `transcript.pdf`, `activities.csv`, `README.txt` and
+    the certificates under `certificates/`."""
+
+    id: int
+    license_id: int
+    cycle_end: date = Field(description="The deadline that ends the packet's cycle.")
+    status: PacketStatus = Field(
+        description="`queued` (waiting for the worker), `building`, `ready` or `failed`."
+    )
+    progress: ProgressOut
+    error: str = Field(description="Why the packet failed, or ''.")
+    size: int | None = Field(description="The zip's size in bytes, once ready.")
+    created_at: datetime
+    finished_at: datetime | None
+    expires_at: datetime = Field(description="When the packet and its file are deleted.")
+    download_url: str | None = Field(description="Where to download the zip, once ready.")
+
+
+def owned_packet(request: HttpRequest, packet_id: int) -> AuditPacket:
+    """The user's audit packet with this id, or 404 (also for another user's packet)."""
+    packets = AuditPacket.objects.for_user(request_user(request)).select_related("license")
+    return get_object_or_404(packets, pk=packet_id)
+
+
+def _packet_out(packet: AuditPacket) -> dict[str, Any]:
+    downloadable = packet.is_ready and packet.expires_at > timezone.now()
+    return {
+        "id": packet.pk,
+        "license_id": packet.license_id,
+        "cycle_end": packet.cycle_end,
+        "status": packet.status,
+        "progress": {"done": packet.progress_done, "total": packet.progress_total},
+        "error": packet.error,
+        "size": packet.size,
+        "created_at": packet.created_at,
+        "finished_at": packet.finished_at,
+        "expires_at": packet.expires_at,
+        "download_url": (
+            reverse("api:download_audit_packet", args=[packet.pk]) if downloadable else None
+        ),
+    }
+
+
+@router.post(
+    "/licenses/{license_id}/audit-packets",
+    response={201: AuditPacketOut, 202: AuditPacketOut, **OBJECT_ERRORS, 409: ErrorOut},
+    summary="Build an audit packet for a license cycle",
+    tags=["audit packets"],
+)
+def create_audit_packet(
+    request: HttpRequest, license_id: ObjectId, query: Query[AuditPacketQuery]
+) -> Status[dict[str, Any]]:
+    """Small packets (up to 20 certificates) are built at once: 201 with the packet `ready`
+    (or `failed`, with the reason). Larger ones are queued for the background worker: 202;
+    follow `GET /api/audit-packets/{id}` until it is `ready`. A packet already queued or
+    building for the same cycle is returned instead of starting another. 409 when the
+    license's rule set no longer exists."""
+    user = request_user(request)
+    license = owned_license(request, license_id)
+    try:
+        plan = audit.plan_packet(license, query.cycle, holder=user)
+    except UnknownRuleSet as error:
+        raise HttpError(409, str(error)) from None
+    except ValueError as error:  # e.g. a cycle that ends before the license was issued
+        raise invalid(["query", "cycle"], str(error)) from None
+    packet = audit.start_packet(license, plan, build_now=audit.builds_in_request(plan))
+    return Status(201 if packet.is_finished else 202, _packet_out(packet))
+
+
+@router.get(
+    "/audit-packets/{packet_id}",
+    response={200: AuditPacketOut, **OBJECT_ERRORS},
+    summary="An audit packet's status and progress",
+    tags=["audit packets"],
+)
+def read_audit_packet(request: HttpRequest, packet_id: ObjectId) -> dict[str, Any]:
+    return _packet_out(owned_packet(request, packet_id))
+
+
+@router.get(
+    "/audit-packets/{packet_id}/download",
+    response={200: None, **OBJECT_ERRORS, 409: ErrorOut},
+    summary="Download an audit packet (zip)",
+    tags=["audit packets"],
+    url_name="download_audit_packet",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The zip file.",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_audit_packet(request: HttpRequest, packet_id: ObjectId) -> FileResponse:
+    """The zip, streamed after the owner check. 409 while it is not ready (or has expired)."""
+    packet = owned_packet(request, packet_id)
+    if not packet.is_ready or packet.expires_at <= timezone.now():
+        raise HttpError(
+            409, f"The audit packet is not ready to download (status: {packet.status})."
+        )
+    try:
+        stream = packet.file.open("rb")
+    except OSError:
+        raise HttpError(409, "The packet's file is gone; build the packet again.") from None
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=packet.download_name(str(packet.license)),
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -13,6 +13,13 @@ urlpatterns = [
     path("licenses/<int:license_id>/delete/", views.license_delete, name="license_delete"),
     path("licenses/<int:license_id>/renew/", views.license_renew, name="license_renew"),
     path("licenses/<int:license_id>/transcript/", views.transcript, name="transcript"),
+    path("licenses/<int:license_id>/audit-packet/", views.audit_packet, name="audit_packet"),
+    path("audit-packets/<int:packet_id>/", views.audit_packet_detail, name="audit_packet_detail"),
+    path(
+        "audit-packets/<int:packet_id>/download/",
+        views.audit_packet_download,
+        name="audit_packet_download",
+    ),
     path("rulesets/", views.ruleset_list, name="ruleset_list"),
     path("rulesets/new/", views.ruleset_add, name="ruleset_add"),
     path("rulesets/<slug:ruleset_id>/", views.ruleset_detail, name="ruleset_detail"),

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from lifelong.accounts.models import User
 from lifelong.credits.models import Activity
-from lifelong.licensure import services
+from lifelong.licensure import audit, services
 from lifelong.licensure.describe import long_date
 from lifelong.licensure.forms import (
     ChooseRuleSetForm,
@@ -20,7 +24,7 @@ from lifelong.licensure.forms import (
     RuleSetDocumentForm,
     starting_text,
 )
-from lifelong.licensure.models import License, RuleSetDocument
+from lifelong.licensure.models import AuditPacket, License, RuleSetDocument
 from lifelong.rules.cycles import check_deadline, next_deadline
 from lifelong.rules.loader import (
     RuleSetError,
@@ -297,3 +301,100 @@ def ruleset_delete(request: AuthenticatedHttpRequest, ruleset_id: str) -> HttpRe
         "nav_section": "rulesets",
     }
     return render(request, "licensure/ruleset_confirm_delete.html", context)
+
+# --------------------------------------------------------------------------------------------
+# Audit packets
+# --------------------------------------------------------------------------------------------
+
+
+def _get_packet_for_user(request: AuthenticatedHttpRequest, packet_id: int) -> AuditPacket:
+    packets = AuditPacket.objects.for_user(request.user).select_related("license")
+    return get_object_or_404(packets, pk=packet_id)
+
+
+def _packet_file_response(plan: audit.PacketPlan) -> FileResponse:
+    """The packet written to a temporary file and streamed from it (deleted once sent)."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    try:
+        audit.write_packet(plan, spool)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    response = FileResponse(
+        spool, as_attachment=True, filename=plan.download_name, content_type="application/zip"
+    )
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_packet(request: AuthenticatedHttpRequest, license_id: int) -> HttpResponseBase:
+    """What the packet of a cycle holds, and the button that builds it: small packets are
+    downloaded at once, larger ones are built by the worker (the packet's page shows how far)."""
+    license = _get_license_for_user(request, license_id)
+    context: dict[str, object] = {"license": license, "nav_section": "licenses"}
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        deadline = services.parse_cycle(license, source.get("cycle", ""))
+    except ValueError as error:
+        context["cycle_error"] = f"{error} Showing the current cycle instead."
+        deadline = None
+    try:
+        plan = audit.plan_packet(license, deadline, holder=request.user)
+    except (UnknownRuleSet, ValueError) as error:
+        context["ruleset_error"] = str(error)
+        return render(request, "licensure/audit_packet.html", context)
+    if request.method == "POST" and "cycle_error" not in context:
+        if audit.builds_in_request(plan):
+            try:
+                return _packet_file_response(plan)
+            except audit.PacketError as error:
+                context["packet_error"] = str(error)
+        else:
+            packet = audit.start_packet(license, plan)
+            return redirect(packet)
+    context.update(
+        plan=plan,
+        in_request=audit.builds_in_request(plan),
+        packets=AuditPacket.objects.for_user(request.user).filter(
+            license=license, cycle_end=plan.transcript.deadline
+        )[:10],
+        now=timezone.now(),
+    )
+    return render(request, "licensure/audit_packet.html", context)
+
+
+@never_cache
+@login_required
+def audit_packet_detail(request: AuthenticatedHttpRequest, packet_id: int) -> HttpResponse:
+    """A packet's status and progress; htmx asks again every 2 seconds until it is finished
+    (status 286 stops the polling), and without JavaScript the page refreshes itself."""
+    packet = _get_packet_for_user(request, packet_id)
+    context = {"packet": packet, "license": packet.license, "nav_section": "licenses"}
+    if request.headers.get("HX-Request") == "true":
+        status = 286 if packet.is_finished else 200
+        return render(request, "licensure/audit_packet_progress.html", context, status=status)
+    return render(request, "licensure/audit_packet_detail.html", context)
+
+
+@never_cache
+@login_required
+def audit_packet_download(request: AuthenticatedHttpRequest, packet_id: int) -> HttpResponseBase:
+    """The built zip, streamed from storage after the owner check (never a public address)."""
+    packet = _get_packet_for_user(request, packet_id)
+    if not packet.is_ready or packet.expires_at <= timezone.now():
+        messages.error(request, "This audit packet cannot be downloaded (not built, or expired).")
+        return redirect(packet)
+    try:
+        stream = packet.file.open("rb")
+    except OSError:
+        messages.error(request, "The file of this packet is gone. Build the packet again.")
+        return redirect(packet)
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=packet.download_name(str(packet.license)),
+        content_type="application/zip",
+    )
