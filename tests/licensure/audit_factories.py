@@ -1,5 +1,7 @@
 """Certificates and packets for the audit-packet tests: small real PDFs (fpdf2) and PNGs
-(Pillow) stored through the storage API in a temporary MEDIA_ROOT."""
+(Pillow) stored through the storage API in a temporary MEDIA_ROOT.
+
+Test modules import the fixtures they use (``media_root_fixture`` provides ``media_root``)."""
 
 from __future__ import annotations
 
@@ -105,8 +107,8 @@ def response_bytes(response: Any) -> bytes:
     return bytes(response.content)
 
 
-@pytest.fixture
-def media_root(settings: Any, tmp_path: Path) -> Path:
+@pytest.fixture(name="media_root")
+def media_root_fixture(settings: Any, tmp_path: Path) -> Path:
     """Stored files go to a temporary directory."""
     root = tmp_path / "media"
     root.mkdir()
@@ -114,14 +116,14 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def immediate_tasks(settings: Any) -> None:
+@pytest.fixture(name="immediate_tasks")
+def immediate_tasks_fixture(settings: Any) -> None:
     """Tasks run at once, in the test, instead of waiting for a worker."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-@pytest.fixture
-def database_tasks(settings: Any) -> None:
+@pytest.fixture(name="database_tasks")
+def database_tasks_fixture(settings: Any) -> None:
     """Tasks are queued in the database, as in production (no worker runs in the test)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

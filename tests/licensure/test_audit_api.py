@@ -18,9 +18,9 @@ from lifelong.licensure.models import AuditPacket, License
 from tests.api.conftest import ApiClient, token_for
 from tests.licensure.audit_factories import (
     add_certificate,
-    database_tasks,  # noqa: F401 (fixture)
+    database_tasks_fixture,  # noqa: F401 (fixture)
     make_packet,
-    media_root,  # noqa: F401 (fixture)
+    media_root_fixture,  # noqa: F401 (fixture)
     open_zip,
     response_bytes,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
@@ -13,7 +13,7 @@ from tests.licensure.audit_factories import pdf_text
 
 def test_text_beyond_latin_1_comes_back_out_of_the_pdf() -> None:
     document = PdfDocument(title="Test")
-    line = "“Ética” — Ñandú’s care, 50 € · ≥ 3 h · Œuvre"
+    line = "“Ética” — Ñandú\u2019s care, 50 € · ≥ 3 h · Œuvre"
 
     document.paragraph(line)
 
@@ -73,7 +73,7 @@ def test_control_characters_are_dropped_and_newlines_kept() -> None:
 
 
 def test_the_document_records_its_title_author_and_creation_date() -> None:
-    created = datetime(2026, 6, 15, 19, 0, tzinfo=timezone.utc)
+    created = datetime(2026, 6, 15, 19, 0, tzinfo=UTC)
     document = PdfDocument(title="CE transcript — LPC", author="Olivia Owner", created_at=created)
 
     metadata = PdfReader(io.BytesIO(document.to_bytes())).metadata

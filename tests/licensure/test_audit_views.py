@@ -21,10 +21,10 @@ from lifelong.licensure import audit
 from lifelong.licensure.models import AuditPacket, License
 from tests.licensure.audit_factories import (
     add_certificate,
-    database_tasks,  # noqa: F401 (fixture)
-    immediate_tasks,  # noqa: F401 (fixture)
+    database_tasks_fixture,  # noqa: F401 (fixture)
+    immediate_tasks_fixture,  # noqa: F401 (fixture)
     make_packet,
-    media_root,  # noqa: F401 (fixture)
+    media_root_fixture,  # noqa: F401 (fixture)
     open_zip,
     response_bytes,
 )
@@ -82,7 +82,8 @@ def test_the_page_says_what_the_packet_holds_and_which_activities_lack_a_certifi
     assert "1 certificate file," in html
     assert "the 3 activities of this cycle" in html
     assert "2 of 3 activities have no certificate on file" in html
-    assert "Cultural humility" in html and "Trauma-focused CBT" in html
+    assert "Cultural humility" in html
+    assert "Trauma-focused CBT" in html
     assert ">Download audit packet</button>" in html
     assert 'name="cycle" value="2027-01-31"' in html
 
