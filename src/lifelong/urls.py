@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("lifelong.accounts.urls")),
     path("", include("lifelong.licensure.urls")),
     path("", include("lifelong.credits.urls")),
+    path("", include("lifelong.literature.urls")),
 ]

@@ -21,6 +21,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 # --------------------------------------------------------------------------------------------
 # Identifiers and the title key used to match records that carry neither PMID nor DOI
@@ -139,6 +141,16 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title[:80]
+
+    @property
+    def safe_title_html(self) -> SafeString:
+        """The title's HTML for templates, sanitised again on the way out (defence in depth:
+        it was sanitised when stored)."""
+        from lifelong.literature.sanitize import clean_inline_html
+
+        return mark_safe(
+            clean_inline_html(self.title_html) if self.title_html else escape(self.title)
+        )
 
     @property
     def abstract_text(self) -> str:
