@@ -162,6 +162,7 @@ class EmailKind(models.TextChoices):
 
     REMINDERS = "reminders", "Renewal reminders"
     WEEKLY_SUMMARY = "weekly-summary", "Weekly summary"
+    LITERATURE_DIGEST = "literature-digest", "Weekly research digest"
 
 
 class EmailPreferences(models.Model):
@@ -170,6 +171,7 @@ class EmailPreferences(models.Model):
     FIELD_FOR_KIND: ClassVar[dict[str, str]] = {
         EmailKind.REMINDERS: "reminder_emails",
         EmailKind.WEEKLY_SUMMARY: "weekly_summary",
+        EmailKind.LITERATURE_DIGEST: "literature_digest",
     }
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="email_preferences")
@@ -184,6 +186,12 @@ class EmailPreferences(models.Model):
         default=True,
         help_text="Once a week: each license's status, days left, what is missing and the next "
         "steps.",
+    )
+    literature_digest = models.BooleanField(
+        "weekly research digest email",
+        default=True,
+        help_text="Once a week, when there is something new: the best new articles for your "
+        "research interests.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
