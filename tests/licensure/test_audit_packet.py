@@ -108,8 +108,8 @@ def test_the_transcript_pdf_shows_the_license_cycle_requirements_exclusions_and_
     assert "https://texreg.sos.state.tx.us/" in text.replace(" ", "")
     assert "verified on" in text
     assert "I attest that the activities listed were completed as stated." in text
-    assert "Signature" in text
-    assert "Date" in text
+    assert "Signature ____" in text
+    assert "Date ____" in text
     assert "Page 1 of" in text
     assert "Generated on June 15, 2026" in text
 
@@ -180,9 +180,7 @@ def test_activities_without_a_certificate_are_named_in_the_readme_and_the_pdf(
     assert "Ethics in counseling" not in missing
     text = pdf_text(archive.read("transcript.pdf"))
     assert "no certificate on file" in text
-    assert "certificates/2026-02-10_test-institute_ethics-in-counseling.pdf" in text.replace(
-        " ", ""
-    ).replace("-\n", "-")
+    assert "2026-02-10_test-institute_ethics-in-counseling.pdf" in text.replace(" ", "")
 
 
 def test_a_cycle_with_no_certificates_still_gives_a_complete_packet(owner: User) -> None:

@@ -123,6 +123,12 @@ class PdfDocument:
         else:
             self._pdf.set_text_color(0, 0, 0)
 
+    def _lines(self, width: float, height: float, text: str) -> None:
+        """Text wrapped in ``width`` (0: to the right margin), left-aligned, then a new line."""
+        self._pdf.multi_cell(
+            width, height, clean_text(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+
     def _keep_room(self, height: float) -> None:
         """Start a new page unless ``height`` millimetres still fit on this one (so that a
         heading is not left alone at the bottom of a page)."""
@@ -132,11 +138,11 @@ class PdfDocument:
     def title(self, text: str, subtitle: str = "") -> None:
         self._font(bold=True, size=16)
         self._colour(False)
-        self._pdf.multi_cell(0, 8, clean_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self._lines(0, 8, text)
         if subtitle:
             self._font(size=10)
             self._colour(True)
-            self._pdf.multi_cell(0, 5.5, clean_text(subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self._lines(0, 5.5, subtitle)
         self._pdf.ln(2)
         self._rule()
 
@@ -152,7 +158,7 @@ class PdfDocument:
         self._pdf.ln(2 if level == 1 else 1)
         self._font(bold=True, size=size)
         self._colour(False)
-        self._pdf.multi_cell(0, size * 0.5, clean_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self._lines(0, size * 0.5, text)
         self._pdf.ln(1)
 
     def paragraph(
@@ -161,9 +167,7 @@ class PdfDocument:
         size = SMALL_SIZE if small else BODY_SIZE
         self._font(bold=bold, size=size)
         self._colour(muted)
-        self._pdf.multi_cell(
-            0, LINE_HEIGHT * size / BODY_SIZE, clean_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        self._lines(0, LINE_HEIGHT * size / BODY_SIZE, text)
         self._pdf.ln(1.2)
 
     def bullets(self, items: Iterable[str], *, small: bool = False) -> None:
@@ -175,9 +179,7 @@ class PdfDocument:
             self._colour(False)
             pdf.set_x(pdf.l_margin)
             pdf.cell(5, height, "•")
-            pdf.multi_cell(
-                pdf.epw - 5, height, clean_text(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-            )
+            self._lines(pdf.epw - 5, height, item)
         pdf.ln(1.2)
 
     def key_values(self, rows: Sequence[tuple[str, str]], *, key_width: float = 0.3) -> None:

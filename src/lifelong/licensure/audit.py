@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from lifelong.core.pdf import Column, PdfDocument
 from lifelong.credits.activity_csv import write_activities_csv
-from lifelong.credits.models import CERTIFICATE_EXTENSIONS, Activity
+from lifelong.credits.models import CERTIFICATE_EXTENSIONS, FORMAT_SHORT_LABELS, Activity
 from lifelong.licensure.describe import hours_text, long_date
 from lifelong.licensure.models import (
     AuditPacket,
@@ -51,7 +51,6 @@ from lifelong.licensure.models import (
 from lifelong.licensure.services import Transcript, transcript, user_rulesets
 from lifelong.rules import model as rules
 from lifelong.rules.schema import RuleSet
-from lifelong.rules.vocabulary import FORMAT_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +67,8 @@ COPY_CHUNK = 1024 * 1024
 
 MAX_PROVIDER_SLUG = 40
 MAX_TITLE_SLUG = 60
-ATTESTATION = (
-    "I attest that the activities listed were completed as stated. "
-    "Signature ______________________________   Date ______________"
-)
+ATTESTATION = "I attest that the activities listed were completed as stated."
+SIGNATURE_LINE = "Signature ______________________________     Date ________________"
 NO_CERTIFICATE = "no certificate on file"
 
 
@@ -430,24 +427,32 @@ def transcript_pdf(plan: PacketPlan) -> bytes:
         document.paragraph("Every hour of this cycle\u2019s activities counts.", small=True)
 
     document.heading("Activities and certificates in this packet")
+    document.paragraph(
+        "Certificate files are in the packet's certificates folder, under the names below.",
+        small=True,
+    )
     document.table(
         [
             Column("Completed", 1.1),
-            Column("Activity", 2.6),
-            Column("Provider", 1.6),
+            Column("Activity", 2.5),
+            Column("Provider", 1.5),
             Column("Format", 0.9),
-            Column("Hours", 0.6, "RIGHT"),
-            Column("Certificate", 2.4),
+            Column("Hours", 0.7, "RIGHT"),
+            Column("Certificate", 2.5),
         ],
         [
             [
                 _day(activity.completed_on),
                 activity.title,
                 activity.provider,
-                FORMAT_LABELS.get(activity.format, activity.format),
+                FORMAT_SHORT_LABELS.get(activity.format, activity.format),
                 hours_text(activity.hours)
                 + ("" if activity.unit == "clock-hour" else f" {activity.unit}s"),
-                "\n".join(plan.certificates_by_activity.get(activity.id, [])) or NO_CERTIFICATE,
+                "\n".join(
+                    name.removeprefix("certificates/")
+                    for name in plan.certificates_by_activity.get(activity.id, [])
+                )
+                or NO_CERTIFICATE,
             ]
             for activity in plan.activities
         ],
@@ -482,8 +487,10 @@ def transcript_pdf(plan: PacketPlan) -> bytes:
 
     document.heading("Attestation")
     document.paragraph(f"License holder: {plan.holder_name}")
-    document.space(4)
+    document.space(2)
     document.paragraph(ATTESTATION)
+    document.space(8)
+    document.paragraph(SIGNATURE_LINE)
     return document.to_bytes()
 
 
