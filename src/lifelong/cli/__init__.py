@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from lifelong.cli import calendar, certificates, compliance, rules, server, tokens
+from lifelong.cli import (
+    calendar,
+    certificates,
+    compliance,
+    literature,
+    rules,
+    server,
+    tokens,
+)
 from lifelong.cli.app import app
 
-__all__ = ["app", "calendar", "certificates", "compliance", "main", "rules", "server", "tokens"]
+__all__ = [
+    "app",
+    "calendar",
+    "certificates",
+    "compliance",
+    "literature",
+    "main",
+    "rules",
+    "server",
+    "tokens",
+]
 
 
 def main() -> None:
