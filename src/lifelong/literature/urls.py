@@ -1,7 +1,7 @@
 """Literature URLs. The library, sources, import and export are in ``views``; the feed,
 search, reading list and interests pages add their routes in their own section below."""
 
-from django.urls import path
+from django.urls import include, path
 
 from lifelong.literature import views
 
@@ -19,4 +19,6 @@ urlpatterns = [
     ),
     path("literature/import/", views.library_import, name="import"),
     path("literature/export/", views.library_export, name="export"),
+    # My feed, search, interests, reading list and digest (feed_views.py, feed_urls.py)
+    path("", include("lifelong.literature.feed_urls")),
 ]
