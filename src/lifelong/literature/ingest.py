@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 from django.db.models import Q
 from django.utils import timezone
 
+from lifelong.literature.evidence import assess_evidence
 from lifelong.literature.formats.model import (
     AbstractSection,
     Author,
@@ -107,6 +108,26 @@ class ArticleFields:
                 if pmid:
                     found.append(pmid)
         return found
+
+
+def assess(record: ArticleFields) -> None:
+    """Set the record's evidence level and reason (and the retraction flag) from its
+    publication types and title, whatever source it came from (feeds carry no types: the
+    title's cues decide)."""
+    evidence = assess_evidence(
+        record.publication_types,
+        record.title,
+        comments_corrections=[
+            CommentCorrection(link.get("ref_type", ""), link.get("pmid"), link.get("source"))
+            for link in record.comments_corrections
+        ],
+    )
+    record.evidence_level = evidence.level
+    reason = evidence.reason
+    if evidence.retracted and evidence.retraction_reason:
+        reason = f"{reason}; retracted: {evidence.retraction_reason}"
+    record.evidence_reason = reason[:300]
+    record.retracted = record.retracted or evidence.retracted
 
 
 # Fields copied from ArticleFields onto Article (identifiers are handled apart).
@@ -253,6 +274,8 @@ class LibraryMerger:
                 where = f"{record.location}: " if record.location else ""
                 self.summary.skip(f"{where}a record without a title")
                 continue
+            if not record.evidence_level:
+                assess(record)
             pmid = normalise_pmid(record.pmid)
             doi = normalise_doi(record.doi)
             key = title_key(record.title, record.published_year)
