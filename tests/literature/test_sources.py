@@ -122,7 +122,8 @@ def test_a_malformed_file_imports_nothing_and_names_the_line(owner: User, tmp_pa
     result = services.import_path(owner, write(tmp_path, "broken.xml", broken))
 
     assert result.rejected
-    assert result.problems and result.problems[0].startswith("broken.xml:")
+    assert result.problems
+    assert result.problems[0].startswith("broken.xml:")
     assert "malformed XML" in result.problems[0]
     assert not Article.objects.exists()
     assert not Source.objects.exists(), "not even the import's source is kept"
@@ -183,12 +184,17 @@ def test_refreshing_a_feed_merges_its_entries_and_keeps_its_validators(
     first = services.refresh_source(source)
     second = services.refresh_source(source)
 
-    assert first.ok and first.new_items == 3
-    assert first.summary is not None and first.summary.duplicates == 1
-    assert second.ok and second.not_modified and second.new_items == 0
+    assert first.ok
+    assert first.new_items == 3
+    assert first.summary is not None
+    assert first.summary.duplicates == 1
+    assert second.ok
+    assert second.not_modified
+    assert second.new_items == 0
     source.refresh_from_db()
     assert (source.etag, source.last_modified) == ('"v7"', "Mon, 09 Nov 2026 06:00:00 GMT")
-    assert source.last_fetched_at is not None and source.last_error == ""
+    assert source.last_fetched_at is not None
+    assert source.last_error == ""
     meta = Article.objects.get(title__startswith="Therapist burnout")
     assert meta.evidence_level == "systematic-review"
     assert "meta-analysis" in meta.evidence_reason
@@ -275,7 +281,8 @@ def test_the_next_refresh_starts_where_the_last_ended_and_skips_known_papers(
 
     result = services.refresh_source(source)
 
-    assert result.ok and result.new_items == 2
+    assert result.ok
+    assert result.new_items == 2
     assert loopback.hits("/eutils/esearch.fcgi")[0].param("mindate") == "2026/10/31"
     assert loopback.hits("/eutils/efetch.fcgi")[0].form["id"] == ["28775130"]
 
