@@ -48,6 +48,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	LIFELONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/dashboard.py
+	LIFELONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/audit_packet.py
 
 # Everything CI runs: both databases, browser tests required, lint, types, check --deploy.
 ci:
