@@ -2,11 +2,11 @@
 and ``/api/activities/import`` (a CSV file, all or nothing)."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -33,8 +33,9 @@ from lifelong.api.common import (
     text,
     today_for,
 )
+from lifelong.credits import certificate_services
 from lifelong.credits.activity_csv import ActivityCsvError
-from lifelong.credits.models import ACADEMIC_UNITS, Activity
+from lifelong.credits.models import ACADEMIC_UNITS, Activity, Certificate
 from lifelong.credits.services import import_activities
 from lifelong.rules import model as rules
 from lifelong.rules.vocabulary import ApprovalBody, CreditUnit, Format, Kind, Topic
@@ -396,3 +397,240 @@ def update_activity(
 def delete_activity(request: HttpRequest, activity_id: ObjectId) -> Status[None]:
     owned_activity(request, activity_id).delete()
     return Status(204, None)
+
+
+# ---- Certificates: /api/certificates (list, upload, read, download, delete, link) ----
+
+
+class CertificateReadingOut(Schema):
+    status: Literal["read", "nothing-found", "image", "unread"] = Field(
+        description="`read`: fields were read from the PDF's text; `nothing-found`: a PDF "
+        "without certificate text; `image`: PNG or JPEG, entered by hand."
+    )
+    fields: dict[str, Any] = Field(
+        default_factory=dict,
+        description="title, provider, participant, completed_on (YYYY-MM-DD), hours, unit, "
+        "format, kind, approvals [{body, number}], topics [{slug, hours}]; null or [] when "
+        "not found.",
+    )
+    confidence: dict[str, float] = Field(
+        default_factory=dict, description="Per field, how sure the reading is (0 to 1)."
+    )
+    evidence: dict[str, str] = Field(
+        default_factory=dict, description="Per field, the text the value came from."
+    )
+
+
+class CertificateOut(Schema):
+    id: int
+    original_name: str
+    content_type: Literal["application/pdf", "image/png", "image/jpeg"]
+    size: int = Field(description="Bytes.")
+    sha256: str
+    page_count: int | None
+    uploaded_at: datetime
+    activities: list[int] = Field(description="The ids of the activities it backs.")
+    reading: CertificateReadingOut
+
+    @staticmethod
+    def resolve_activities(certificate: Certificate) -> list[int]:
+        return sorted(activity.pk for activity in certificate.activities.all())
+
+    @staticmethod
+    def resolve_reading(certificate: Certificate) -> dict[str, Any]:
+        reading = certificate.reading or {}
+        return {
+            "status": reading.get("status", "unread"),
+            "fields": reading.get("fields", {}),
+            "confidence": reading.get("confidence", {}),
+            "evidence": reading.get("evidence", {}),
+        }
+
+
+class CertificateUploadOut(Schema):
+    status: Literal["stored", "duplicate"]
+    detail: str
+    certificate: CertificateOut
+
+
+class CertificateRefusedOut(Schema):
+    detail: str = Field(description="Why the file was refused; nothing was stored.")
+    code: str = Field(
+        description="`empty`, `too-big`, `unsupported`, `type-mismatch`, `malformed`, "
+        "`encrypted`, `script`, `no-pages`, `too-many-pages`, `too-many-pixels`, `too-complex`."
+    )
+
+
+class CertificateLinkIn(InputSchema):
+    activity_id: int = Field(ge=1, le=2**63 - 1, description="One of your activities.")
+
+
+CERTIFICATE_UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "One certificate file (PDF, PNG or JPEG) as the `file` field of a form "
+        "upload.",
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            }
+        },
+    }
+}
+CERTIFICATE_FILE_RESPONSES: dict[str, Any] = {
+    "responses": {
+        "200": {
+            "description": "The stored file, as an attachment.",
+            "content": {
+                content_type: {"schema": {"type": "string", "format": "binary"}}
+                for content_type in ("application/pdf", "image/png", "image/jpeg")
+            },
+        }
+    }
+}
+
+
+def owned_certificate(request: HttpRequest, certificate_id: int) -> Certificate:
+    """The user's certificate with this id, or 404 (also for another user's certificate)."""
+    return get_object_or_404(
+        Certificate.objects.for_user(request_user(request)).prefetch_related("activities"),
+        pk=certificate_id,
+    )
+
+
+@router.get(
+    "/certificates",
+    response={200: list[CertificateOut], **OBJECT_ERRORS},
+    summary="List certificates",
+    tags=["certificates"],
+)
+@paginate(Pagination)
+def list_certificates(request: HttpRequest) -> Any:
+    """Your certificates, newest upload first, with what was read and the activities each
+    backs."""
+    return Certificate.objects.for_user(request_user(request)).prefetch_related("activities")
+
+
+@router.post(
+    "/certificates",
+    response={
+        200: CertificateUploadOut,
+        201: CertificateUploadOut,
+        400: ErrorOut,
+        **AUTH_ERRORS,
+        413: CertificateRefusedOut,
+        415: ErrorOut,
+        422: CertificateRefusedOut,
+    },
+    openapi_extra=CERTIFICATE_UPLOAD_BODY,
+    summary="Upload a certificate",
+    tags=["certificates"],
+)
+def upload_certificate_file(request: HttpRequest) -> Status[dict[str, Any]]:
+    """Store one certificate, checked by its content. 201: stored and read; 200: you already
+    uploaded the same file (same SHA-256), which is returned instead; 422 or 413: refused,
+    with the reason, and nothing was stored."""
+    user = request_user(request)
+    if (request.content_type or "").lower() != "multipart/form-data":
+        raise HttpError(415, "Send the certificate as the `file` field of a form upload.")
+    try:
+        upload = request.FILES.get("file")
+    except MultiPartParserError:
+        raise HttpError(400, "The form upload could not be read.") from None
+    if upload is None:
+        raise HttpError(400, "Send the certificate in the form field `file`.")
+    [result] = certificate_services.upload_certificates(user, [upload])
+    if result.status == "refused":
+        status = 413 if result.code == "too-big" else 422
+        return Status(status, {"detail": result.reason, "code": result.code})
+    assert result.certificate is not None
+    certificate = owned_certificate(request, result.certificate.pk)
+    if result.status == "duplicate":
+        detail = (
+            f"You already uploaded this file on {certificate.uploaded_at:%Y-%m-%d} as "
+            f"“{certificate.original_name}”; it was not stored again."
+        )
+        return Status(200, {"status": "duplicate", "detail": detail, "certificate": certificate})
+    return Status(201, {"status": "stored", "detail": "Stored.", "certificate": certificate})
+
+
+@router.get(
+    "/certificates/{certificate_id}",
+    response={200: CertificateOut, **OBJECT_ERRORS},
+    summary="Read a certificate",
+    tags=["certificates"],
+)
+def read_certificate(request: HttpRequest, certificate_id: ObjectId) -> Certificate:
+    """The certificate's details and what was read from it, field by field."""
+    return owned_certificate(request, certificate_id)
+
+
+@router.get(
+    "/certificates/{certificate_id}/file",
+    response={**OBJECT_ERRORS},
+    openapi_extra=CERTIFICATE_FILE_RESPONSES,
+    summary="Download a certificate's file",
+    tags=["certificates"],
+)
+def download_certificate(request: HttpRequest, certificate_id: ObjectId) -> FileResponse:
+    certificate = owned_certificate(request, certificate_id)
+    try:
+        handle = certificate.file.open("rb")
+    except OSError:
+        raise HttpError(404, "The stored file of this certificate is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=certificate.original_name,
+        content_type=certificate.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.delete(
+    "/certificates/{certificate_id}",
+    response={204: None, **OBJECT_ERRORS},
+    summary="Delete a certificate",
+    tags=["certificates"],
+)
+def delete_certificate_file(request: HttpRequest, certificate_id: ObjectId) -> Status[None]:
+    """Delete the certificate and its stored file; the activities it backed stay."""
+    certificate_services.delete_certificate(owned_certificate(request, certificate_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/certificates/{certificate_id}/activities",
+    response={200: CertificateOut, **OBJECT_ERRORS, **BODY_ERRORS},
+    summary="Let a certificate back an activity",
+    tags=["certificates"],
+)
+def link_certificate_to_activity(
+    request: HttpRequest, certificate_id: ObjectId, payload: CertificateLinkIn
+) -> Certificate:
+    """Link the certificate to one of your activities (it may back several); 404 when either
+    is not yours."""
+    certificate = owned_certificate(request, certificate_id)
+    certificate_services.link_certificate(certificate, owned_activity(request, payload.activity_id))
+    return owned_certificate(request, certificate_id)
+
+
+@router.delete(
+    "/certificates/{certificate_id}/activities/{activity_id}",
+    response={200: CertificateOut, **OBJECT_ERRORS},
+    summary="Stop a certificate backing an activity",
+    tags=["certificates"],
+)
+def unlink_certificate_from_activity(
+    request: HttpRequest, certificate_id: ObjectId, activity_id: ObjectId
+) -> Certificate:
+    certificate = owned_certificate(request, certificate_id)
+    certificate_services.unlink_certificate(certificate, owned_activity(request, activity_id))
+    return owned_certificate(request, certificate_id)

@@ -15,6 +15,7 @@ from django.forms.renderers import BaseRenderer
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from lifelong.credits.activity_csv import (
@@ -23,10 +24,12 @@ from lifelong.credits.activity_csv import (
     format_hours,
     parse_hours,
 )
+from lifelong.credits.certificates.reader import CertificateReading, confidence_label
 from lifelong.credits.models import (
     FORMAT_CHOICES,
     Activity,
     ActivityQuerySet,
+    Certificate,
     CourseFields,
     PlannedActivity,
 )
@@ -323,7 +326,24 @@ class CourseMeta:
     widgets: dict[str, forms.Widget] = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
+class CertificateChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """The user's certificates as checkboxes: "name (uploaded on ...)"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        uploaded = obj.uploaded_at
+        return f"{obj.original_name} (uploaded {uploaded:%b} {uploaded.day}, {uploaded.year})"
+
+
 class ActivityForm(CourseForm[Activity]):
+    certificates = CertificateChoiceField(
+        queryset=Certificate.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Certificates (optional)",
+        help_text="The certificates that prove this activity. One certificate may back several "
+        "activities.",
+    )
+
     class Meta(CourseMeta):
         model = Activity
         fields = [
@@ -337,11 +357,24 @@ class ActivityForm(CourseForm[Activity]):
             "topics",
             "approvals",
             "notes",
+            "certificates",
         ]
         widgets = {
             **CourseMeta.widgets,
             "completed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the owner's certificates can be chosen: another user's id is not a valid choice.
+        owner_id = getattr(self.instance, "user_id", None)
+        field = self.fields["certificates"]
+        assert isinstance(field, CertificateChoiceField)
+        field.queryset = (
+            Certificate.objects.filter(owner_id=owner_id).order_by("-uploaded_at", "pk")
+            if owner_id is not None
+            else Certificate.objects.none()
+        )
 
     def clean_completed_on(self) -> Any:
         completed_on = self.cleaned_data["completed_on"]
@@ -507,3 +540,150 @@ class PlannedActivityForm(CourseForm[PlannedActivity]):
                 params={"years": PLAN_YEARS_AHEAD},
             )
         return planned_on
+
+
+# ---- Certificates: upload, prefilled activity, linking ----
+
+CERTIFICATE_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files (``<input type=file multiple>``)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several uploaded files as a list. Each file is checked on its own by the upload service
+    (an empty or refused file does not make the whole form invalid)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": CERTIFICATE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not files and self.required:
+            raise forms.ValidationError("Choose at least one certificate file.", code="required")
+        for item in files:
+            if not isinstance(item, UploadedFile):
+                raise forms.ValidationError("Upload the files from your device.", code="invalid")
+        return files
+
+
+class CertificateUploadForm(forms.Form):
+    certificate_files = MultipleFileField(
+        label="Certificate files",
+        help_text="PDF, PNG or JPEG. Choose several at once, or drop them here.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_certificate_files(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["certificate_files"]
+        limit: int = settings.LIFELONG_CERTIFICATE_MAX_FILES
+        if len(files) > limit:
+            raise forms.ValidationError(
+                "You chose %(count)d files; upload at most %(limit)d at a time.",
+                code="too_many",
+                params={"count": len(files), "limit": limit},
+            )
+        return files
+
+
+class ActivityChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """An activity by title, date and hours."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        day = obj.completed_on
+        return f"{obj.title} ({day:%b} {day.day}, {day.year}, {obj.hours_text} h)"
+
+
+class CertificateLinkForm(forms.Form):
+    """Choose one of the user's activities that the certificate also backs."""
+
+    activity = ActivityChoiceField(
+        queryset=Activity.objects.none(),
+        label="Activity",
+        empty_label="Choose an activity…",
+        help_text="The certificate stays one file; it now backs this activity too.",
+    )
+
+    def __init__(self, *args: Any, certificate: Certificate, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        field = self.fields["activity"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Activity.objects.for_user(certificate.owner_id)
+            .exclude(certificates=certificate)
+            .order_by("-completed_on", "title", "pk")
+        )
+
+
+READING_FIELDS = ("title", "provider", "completed_on", "hours", "unit", "format", "kind")
+READING_LIST_FIELDS = ("topics", "approvals")
+READING_ADVICE = {
+    "sure": "sure",
+    "likely": "likely; check it",
+    "guessed": "a guess; check it",
+}
+
+
+def reading_note(confidence: float, evidence: str) -> SafeString:
+    """How a prefilled value was read, for beside its field: the text it came from and how
+    sure the reading is, in words (never colour alone)."""
+    level = confidence_label(confidence)
+    if level == "not found":
+        return format_html(
+            '<span class="reading-note reading-missing">{}</span>',
+            "Not found on the certificate: enter it.",
+        )
+    quoted = evidence if len(evidence) <= 160 else evidence[:159].rstrip() + "…"
+    verb = "Guessed from" if level == "guessed" else "Read from"
+    return format_html(
+        '<span class="reading-note reading-{}">{}: “{}” — <strong>{}</strong>.</span>',
+        level.replace(" ", "-"),
+        verb,
+        quoted,
+        READING_ADVICE[level],
+    )
+
+
+class CertificateActivityForm(ActivityForm):
+    """The activity form, prefilled from what was read on a certificate, with a note beside
+    each field saying where its value came from and how sure the reading is. The certificate
+    is ticked among the certificates."""
+
+    def __init__(
+        self,
+        *args: Any,
+        certificate: Certificate,
+        reading: CertificateReading | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.certificate = certificate
+        self.initial["certificates"] = [certificate.pk]
+        if reading is None:
+            return
+        for name in (*READING_FIELDS, *READING_LIST_FIELDS):
+            found = getattr(reading, name)
+            if name in READING_LIST_FIELDS and not found.value and found.confidence == 0:
+                note = format_html(
+                    '<span class="reading-note reading-missing">{}</span>',
+                    "None found on the certificate: tick any that apply.",
+                )
+            else:
+                note = reading_note(found.confidence, found.evidence)
+            field = self.fields[name]
+            field.help_text = format_html("{} {}", note, field.help_text or "")
+
+    def clean_certificates(self) -> Any:
+        """The certificate being confirmed always backs the new activity."""
+        chosen = list(self.cleaned_data.get("certificates") or [])
+        if self.certificate not in chosen:
+            chosen.append(self.certificate)
+        return chosen

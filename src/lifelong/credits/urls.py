@@ -16,4 +16,31 @@ urlpatterns = [
         name="activity_csv_template",
     ),
     path("activities/export.csv", views.activity_export, name="activity_export"),
+    # Certificates
+    path("certificates/", views.certificate_list, name="certificate_list"),
+    path("certificates/upload/", views.certificate_upload, name="certificate_upload"),
+    path("certificates/<int:certificate_id>/", views.certificate_detail, name="certificate_detail"),
+    path(
+        "certificates/<int:certificate_id>/download/",
+        views.certificate_download,
+        name="certificate_download",
+    ),
+    path(
+        "certificates/<int:certificate_id>/delete/",
+        views.certificate_delete,
+        name="certificate_delete",
+    ),
+    path(
+        "certificates/<int:certificate_id>/activity/",
+        views.certificate_activity,
+        name="certificate_activity",
+    ),
+    path(
+        "certificates/<int:certificate_id>/link/", views.certificate_link, name="certificate_link"
+    ),
+    path(
+        "certificates/<int:certificate_id>/unlink/<int:activity_id>/",
+        views.certificate_unlink,
+        name="certificate_unlink",
+    ),
 ]

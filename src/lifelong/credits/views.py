@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lifelong.accounts.models import User
 from lifelong.credits.activity_csv import ActivityCsvError, CsvProblem, write_activities_csv
+from lifelong.credits.certificate_services import (
+    UploadResult,
+    activity_initial,
+    create_activity,
+    delete_certificate,
+    link_certificate,
+    stored_reading,
+    unlink_certificate,
+    upload_certificates,
+)
+from lifelong.credits.certificates.reader import CertificateReading, confidence_label
 from lifelong.credits.forms import (
     APPROVAL_CHOICES,
     TOPIC_CHOICES,
     ActivityFilterForm,
     ActivityForm,
     ActivityImportForm,
+    CertificateActivityForm,
+    CertificateLinkForm,
+    CertificateUploadForm,
 )
-from lifelong.credits.models import KIND_CHOICES, Activity
+from lifelong.credits.models import KIND_CHOICES, Activity, Certificate
 from lifelong.credits.services import ImportResult, import_activities
+from lifelong.rules.vocabulary import APPROVAL_LABELS, FORMAT_LABELS, KIND_LABELS, topic_label
 
 ACTIVITIES_PER_PAGE = 50
 MAX_PROBLEMS_SHOWN = 200
@@ -164,3 +183,232 @@ def activity_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     selected = filters.filter(activities).order_by("completed_on", "pk")
     text = write_activities_csv(activity.to_rules() for activity in selected.iterator())
     return _csv_response(text, f"lifelong-activities-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+# ---- Certificates: upload, list, detail, download, delete, activity from a certificate ----
+
+CERTIFICATE_NAV_SECTION = "activities"
+READING_LABELS = {
+    "title": "Title",
+    "provider": "Provider",
+    "participant": "Issued to",
+    "completed_on": "Completed on",
+    "hours": "Hours",
+    "unit": "Unit",
+    "format": "Format",
+    "kind": "Kind",
+    "approvals": "Approved by",
+    "topics": "Topics",
+}
+
+
+def _get_certificate_for_user(
+    request: AuthenticatedHttpRequest, certificate_id: int
+) -> Certificate:
+    return get_object_or_404(Certificate.objects.for_user(request.user), pk=certificate_id)
+
+
+def _reading_rows(reading: CertificateReading | None) -> list[dict[str, Any]]:
+    """What was read, as rows for a table: field, value in words, how sure, evidence."""
+    if reading is None:
+        return []
+    rows = []
+    for name, label in READING_LABELS.items():
+        found = getattr(reading, name)
+        rows.append(
+            {
+                "name": name,
+                "label": label,
+                "value": reading_value_text(name, found.value),
+                "confidence": found.confidence,
+                "level": confidence_label(found.confidence),
+                "evidence": found.evidence,
+            }
+        )
+    return rows
+
+
+def reading_value_text(name: str, value: Any) -> str:
+    if value is None or value == ():
+        return ""
+    if name == "completed_on":
+        return f"{value:%B} {value.day}, {value.year}"
+    if name == "hours":
+        return f"{value:g}"
+    if name == "format":
+        return str(FORMAT_LABELS.get(value, value))
+    if name == "kind":
+        return str(KIND_LABELS.get(value, value))
+    if name == "unit":
+        return str(value).replace("-", " ") + "s"
+    if name == "approvals":
+        return ", ".join(
+            f"{APPROVAL_LABELS.get(item.body, item.body)} {item.number}".strip() for item in value
+        )
+    if name == "topics":
+        return ", ".join(
+            topic_label(item.slug) + (f" ({item.hours:g} h)" if item.hours is not None else "")
+            for item in value
+        )
+    return str(value)
+
+
+@login_required
+@require_GET
+def certificate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    certificates = Certificate.objects.for_user(request.user).prefetch_related(
+        Prefetch("activities", queryset=Activity.objects.order_by("-completed_on", "pk"))
+    )
+    context = {"certificates": certificates, "nav_section": CERTIFICATE_NAV_SECTION}
+    return render(request, "credits/certificate_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Several files at once; each is checked, read and stored on its own, and the page says
+    what happened to each (stored, already uploaded, or refused and why)."""
+    form = (
+        CertificateUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else CertificateUploadForm()
+    )
+    results: list[UploadResult] = []
+    if request.method == "POST" and form.is_valid():
+        results = upload_certificates(request.user, form.cleaned_data["certificate_files"])
+        form = CertificateUploadForm()
+    context = {
+        "form": form,
+        "results": results,
+        "stored_count": sum(1 for result in results if result.status == "stored"),
+        "max_bytes": settings.LIFELONG_CERTIFICATE_MAX_BYTES,
+        "max_files": settings.LIFELONG_CERTIFICATE_MAX_FILES,
+        "nav_section": CERTIFICATE_NAV_SECTION,
+    }
+    return render(request, "credits/certificate_upload.html", context)
+
+
+def _certificate_detail_context(
+    certificate: Certificate, link_form: CertificateLinkForm
+) -> dict[str, Any]:
+    return {
+        "certificate": certificate,
+        "activities": list(certificate.activities.order_by("-completed_on", "pk")),
+        "reading_rows": _reading_rows(stored_reading(certificate)),
+        "link_form": link_form,
+        "nav_section": CERTIFICATE_NAV_SECTION,
+    }
+
+
+@login_required
+@require_GET
+def certificate_detail(request: AuthenticatedHttpRequest, certificate_id: int) -> HttpResponse:
+    certificate = _get_certificate_for_user(request, certificate_id)
+    context = _certificate_detail_context(certificate, CertificateLinkForm(certificate=certificate))
+    return render(request, "credits/certificate_detail.html", context)
+
+
+@login_required
+@require_GET
+def certificate_download(
+    request: AuthenticatedHttpRequest, certificate_id: int
+) -> HttpResponseBase:
+    """The stored file, streamed after the owner check; never from a public URL. Images may be
+    shown inline (``?inline=1``, for the preview); PDFs always download."""
+    certificate = _get_certificate_for_user(request, certificate_id)
+    inline = request.GET.get("inline") == "1" and certificate.content_type != "application/pdf"
+    try:
+        handle = certificate.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The stored file of this certificate is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=certificate.original_name,
+        content_type=certificate.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_delete(request: AuthenticatedHttpRequest, certificate_id: int) -> HttpResponse:
+    certificate = _get_certificate_for_user(request, certificate_id)
+    if request.method == "POST":
+        delete_certificate(certificate)
+        messages.success(
+            request,
+            f"Deleted the certificate “{certificate.original_name}”. Its activities stay in "
+            "your ledger.",
+        )
+        return redirect("credits:certificate_list")
+    context = {
+        "certificate": certificate,
+        "activities": list(certificate.activities.order_by("-completed_on", "pk")),
+        "nav_section": CERTIFICATE_NAV_SECTION,
+    }
+    return render(request, "credits/certificate_confirm_delete.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_activity(request: AuthenticatedHttpRequest, certificate_id: int) -> HttpResponse:
+    """The activity form prefilled from the certificate, each field with how sure the reading
+    is; the saved activity is backed by the certificate."""
+    certificate = _get_certificate_for_user(request, certificate_id)
+    reading = stored_reading(certificate)
+    form = CertificateActivityForm(
+        request.POST or None,
+        instance=Activity(user=request.user),
+        initial=activity_initial(reading),
+        certificate=certificate,
+        reading=reading,
+    )
+    if request.method == "POST" and form.is_valid():
+        activity = create_activity(certificate, form.save(commit=False))
+        form.save_m2m()
+        messages.success(
+            request,
+            f"Added “{activity.title}”, backed by the certificate “{certificate.original_name}”.",
+        )
+        return redirect("credits:certificate_list")
+    participant = reading.participant if reading is not None else None
+    context = {
+        "form": form,
+        "certificate": certificate,
+        "reading": reading,
+        "participant": participant,
+        "participant_level": confidence_label(participant.confidence) if participant else "",
+        "nav_section": CERTIFICATE_NAV_SECTION,
+    }
+    return render(request, "credits/certificate_activity_form.html", context)
+
+
+@login_required
+@require_POST
+def certificate_link(request: AuthenticatedHttpRequest, certificate_id: int) -> HttpResponse:
+    """Let the certificate back one more of the user's activities, without uploading again."""
+    certificate = _get_certificate_for_user(request, certificate_id)
+    form = CertificateLinkForm(request.POST, certificate=certificate)
+    if form.is_valid():
+        activity: Activity = form.cleaned_data["activity"]
+        link_certificate(certificate, activity)
+        messages.success(request, f"The certificate now also backs “{activity.title}”.")
+        return redirect("credits:certificate_detail", certificate_id=certificate.pk)
+    context = _certificate_detail_context(certificate, form)
+    return render(request, "credits/certificate_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def certificate_unlink(
+    request: AuthenticatedHttpRequest, certificate_id: int, activity_id: int
+) -> HttpResponse:
+    certificate = _get_certificate_for_user(request, certificate_id)
+    activity = _get_activity_for_user(request, activity_id)
+    unlink_certificate(certificate, activity)
+    messages.success(request, f"The certificate no longer backs “{activity.title}”.")
+    return redirect("credits:certificate_detail", certificate_id=certificate.pk)

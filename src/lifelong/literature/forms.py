@@ -99,8 +99,9 @@ class SourceForm(forms.ModelForm[Source]):
 
     def clean_url(self) -> str:
         url: str = self.cleaned_data.get("url", "").strip()
-        if not url:
-            return ""
+        kind = self.cleaned_data.get("kind") or self.instance.kind
+        if not url or kind != Source.Kind.FEED:
+            return ""  # only feeds have an address (and only theirs is looked up)
         URLValidator(schemes=["http", "https"], message="Enter an address starting with https://.")(
             url
         )
