@@ -143,6 +143,13 @@ class Article(models.Model):
         return self.title[:80]
 
     @property
+    def evidence_label(self) -> str:
+        """The evidence level in words ("Systematic review"), or "" when not assessed."""
+        from lifelong.literature.evidence import LABELS
+
+        return str(LABELS.get(self.evidence_level, self.evidence_level))  # type: ignore[call-overload]
+
+    @property
     def safe_title_html(self) -> SafeString:
         """The title's HTML for templates, sanitised again on the way out (defence in depth:
         it was sanitised when stored)."""
