@@ -9,7 +9,13 @@ from allauth.account.adapter import get_adapter
 from django import forms
 from django.http import HttpRequest
 
-from lifelong.accounts.models import MONTH_CHOICES, TIME_ZONE_CHOICES, PersonalAccessToken, User
+from lifelong.accounts.models import (
+    MONTH_CHOICES,
+    TIME_ZONE_CHOICES,
+    EmailPreferences,
+    PersonalAccessToken,
+    User,
+)
 
 
 class SignupProfileForm(forms.Form):
@@ -85,3 +91,11 @@ class DeleteAccountForm(forms.Form):
         if authenticated is None or authenticated.pk != self.user.pk:
             raise forms.ValidationError("That is not your password. Nothing was deleted.")
         return password
+
+
+class EmailPreferencesForm(forms.ModelForm[EmailPreferences]):
+    """Which emails Lifelong sends on its own (account emails are always sent)."""
+
+    class Meta:
+        model = EmailPreferences
+        fields = ["reminder_emails", "weekly_summary"]

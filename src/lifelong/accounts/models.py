@@ -205,7 +205,7 @@ class EmailPreferences(models.Model):
     def for_user(cls, user: User) -> EmailPreferences:
         """The user's preferences; an unsaved row with the defaults when they never changed any."""
         try:
-            preferences: EmailPreferences = user.email_preferences  # type: ignore[attr-defined]
+            preferences: EmailPreferences = user.email_preferences
         except cls.DoesNotExist:
             return cls(user=user)
         return preferences
@@ -233,5 +233,8 @@ def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
         return None
     if not isinstance(data, dict) or data.get("kind") not in EmailKind.values:
         return None
-    user = User.objects.filter(pk=data.get("user"), is_active=True).first()
+    user_id = data.get("user")
+    if not isinstance(user_id, int):
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
     return (user, data["kind"]) if user is not None else None

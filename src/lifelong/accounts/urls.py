@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifelong.accounts import views
+from lifelong.accounts import email_views, views
 
 app_name = "accounts"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("settings/export/", views.export, name="export"),
     path("settings/delete/", views.delete, name="delete"),
+    path("settings/emails/", email_views.email_preferences, name="email_preferences"),
+    path("unsubscribe/<str:token>/", email_views.unsubscribe, name="unsubscribe"),
 ]

@@ -209,11 +209,39 @@ def worker(
         float, typer.Option(help="Seconds to wait before looking again when idle.", min=0.1)
     ] = 1.0,
     batch: Annotated[
-        bool, typer.Option("--batch", help="Run every queued task, then exit.")
+        bool,
+        typer.Option(
+            "--batch", help="Enqueue the periodic jobs that are due, run every queued task, exit."
+        ),
     ] = False,
+    schedule: Annotated[
+        bool,
+        typer.Option(
+            "--schedule/--no-schedule",
+            help="Also run the schedule of periodic jobs (reminders, weekly summaries…); safe "
+            "in several workers at once.",
+        ),
+    ] = True,
 ) -> None:
-    """Run background tasks from the database queue (django-tasks); stop with Ctrl+C."""
+    """Run background tasks from the database queue (django-tasks); stop with Ctrl+C.
+
+    Beside it, the schedule enqueues periodic jobs when they are due (see docs/deployment.md).
+    """
     setup_django()
     from django.core.management import call_command
 
-    call_command("db_worker", queue_name=queue, interval=interval, batch=batch, reload=False)
+    from lifelong.core import schedule as periodic
+
+    scheduler: periodic.Scheduler | None = None
+    if schedule:
+        periodic.autodiscover()
+        scheduler = periodic.Scheduler()
+        if batch:
+            scheduler.tick()
+        else:
+            scheduler.start()
+    try:
+        call_command("db_worker", queue_name=queue, interval=interval, batch=batch, reload=False)
+    finally:
+        if scheduler is not None:
+            scheduler.stop(timeout=5)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifelong.licensure import views
+from lifelong.licensure import reminder_views, views
 
 app_name = "licensure"
 
@@ -25,4 +25,13 @@ urlpatterns = [
     path("rulesets/<slug:ruleset_id>/", views.ruleset_detail, name="ruleset_detail"),
     path("rulesets/<slug:ruleset_id>/edit/", views.ruleset_edit, name="ruleset_edit"),
     path("rulesets/<slug:ruleset_id>/delete/", views.ruleset_delete, name="ruleset_delete"),
+    # Reminders and the calendar
+    path(
+        "licenses/<int:license_id>/reminders/",
+        reminder_views.license_reminders,
+        name="license_reminders",
+    ),
+    path("settings/calendar/", reminder_views.calendar_settings, name="calendar_settings"),
+    path("calendar/download.ics", reminder_views.calendar_download, name="calendar_download"),
+    path("calendar/<str:token>.ics", reminder_views.calendar_feed, name="calendar_feed"),
 ]

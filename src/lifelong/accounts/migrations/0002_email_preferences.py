@@ -6,28 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='unread_notification_count',
+            model_name="user",
+            name="unread_notification_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.CreateModel(
-            name='EmailPreferences',
+            name="EmailPreferences",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reminder_emails', models.BooleanField(default=True, help_text='Before a renewal deadline (180, 90, 30 and 7 days by default, set per license), while something is still missing.', verbose_name='renewal reminders by email')),
-                ('weekly_summary', models.BooleanField(default=True, help_text="Once a week: each license's status, days left, what is missing and the next steps.", verbose_name='weekly summary email')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='email_preferences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reminder_emails",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Before a renewal deadline (180, 90, 30 and 7 days by default, set per license), while something is still missing.",
+                        verbose_name="renewal reminders by email",
+                    ),
+                ),
+                (
+                    "weekly_summary",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Once a week: each license's status, days left, what is missing and the next steps.",
+                        verbose_name="weekly summary email",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'email preferences',
+                "verbose_name_plural": "email preferences",
             },
         ),
     ]
