@@ -52,7 +52,7 @@ def sent_emails(owner: User) -> list[Any]:
     return list(mail.outbox)
 
 
-# --- the emails carry the link and the headers ---------------------------------------------------
+# --- the emails carry the link and the headers ----------------------------------------------------
 
 
 def test_every_email_has_the_one_click_headers_and_a_link_in_the_body(
@@ -82,7 +82,7 @@ def test_each_kind_of_email_has_its_own_link(sent_emails: list[Any], owner: User
     assert summary.extra_headers["List-Unsubscribe"] != reminder.extra_headers["List-Unsubscribe"]
 
 
-# --- the link ----------------------------------------------------------------------------------------
+# --- the link -------------------------------------------------------------------------------------
 
 
 def test_opening_the_link_asks_first_and_changes_nothing(owner: User) -> None:
@@ -173,7 +173,7 @@ def test_the_token_of_a_deleted_account_is_refused(owner: User) -> None:
     assert Client().post(path).status_code == 404
 
 
-# --- the settings page -------------------------------------------------------------------------------
+# --- the settings page ----------------------------------------------------------------------------
 
 
 def test_the_owner_turns_emails_back_on(owner: User, owner_client: Client) -> None:

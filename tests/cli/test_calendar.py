@@ -41,7 +41,8 @@ def test_it_writes_the_same_file_as_the_download(
     result = runner.invoke(app, ["calendar", "export", "owner@example.org", "-o", str(target)])
 
     assert result.exit_code == 0, result.output
-    assert "Wrote" in result.stderr and "(5 events)" in result.stderr
+    assert "Wrote" in result.stderr
+    assert "(5 events)" in result.stderr
     written = target.read_bytes()
     downloaded = owner_client.get(reverse("licensure:calendar_download")).content
     assert _without_stamps(written) == _without_stamps(downloaded)

@@ -38,7 +38,7 @@ def unread_count(user: User) -> int:
     return User.objects.get(pk=user.pk).unread_notification_count
 
 
-# --- the service -------------------------------------------------------------------------------------
+# --- the service ----------------------------------------------------------------------------------
 
 
 def test_the_same_event_notifies_once(owner: User) -> None:
@@ -83,7 +83,7 @@ def test_recount_repairs_a_drifted_counter(owner: User) -> None:
     assert unread_count(owner) == 1
 
 
-# --- the navigation --------------------------------------------------------------------------------
+# --- the navigation -------------------------------------------------------------------------------
 
 
 def test_the_navigation_shows_the_unread_count(owner: User, owner_client: Client) -> None:
@@ -92,9 +92,7 @@ def test_the_navigation_shows_the_unread_count(owner: User, owner_client: Client
 
     html = owner_client.get(reverse("accounts:profile")).content.decode()
 
-    assert (
-        '<span class="nav-count">3<span class="visually-hidden"> unread</span></span>' in html
-    )
+    assert '<span class="nav-count">3<span class="visually-hidden"> unread</span></span>' in html
 
 
 def test_without_unread_notifications_there_is_no_count(owner_client: Client) -> None:
@@ -104,7 +102,7 @@ def test_without_unread_notifications_there_is_no_count(owner_client: Client) ->
     assert "nav-count" not in html
 
 
-# --- the page ----------------------------------------------------------------------------------------
+# --- the page -------------------------------------------------------------------------------------
 
 
 def test_the_list_shows_the_newest_first(owner: User, owner_client: Client) -> None:

@@ -44,7 +44,7 @@ def hourly(name: str = "test.hourly", job: Any = record_call) -> schedule.Period
     return schedule.PeriodicJob(name=name, enqueue=job, every=timedelta(hours=1))
 
 
-# --- periods -----------------------------------------------------------------------------------------
+# --- periods --------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -66,9 +66,7 @@ def test_weekly_periods_start_at_their_slot() -> None:
 
     monday_8am = datetime(2026, 6, 15, 8, tzinfo=UTC)
     assert weekly.period_start(monday_8am + timedelta(days=3)) == monday_8am
-    assert weekly.period_start(monday_8am - timedelta(minutes=1)) == monday_8am - timedelta(
-        weeks=1
-    )
+    assert weekly.period_start(monday_8am - timedelta(minutes=1)) == monday_8am - timedelta(weeks=1)
 
 
 def test_intervals_and_offsets_may_come_from_functions(settings: Any) -> None:
@@ -90,7 +88,7 @@ def test_a_job_needs_a_positive_interval() -> None:
         job.period_start(MONDAY)
 
 
-# --- claiming periods ------------------------------------------------------------------------------
+# --- claiming periods -----------------------------------------------------------------------------
 
 
 def test_a_job_runs_once_per_period(db: None) -> None:
@@ -174,7 +172,7 @@ def test_old_claims_are_pruned(db: None) -> None:
     assert list(ScheduledRun.objects.values_list("period_start", flat=True)) == [MONDAY]
 
 
-# --- the registry -----------------------------------------------------------------------------------
+# --- the registry ---------------------------------------------------------------------------------
 
 
 def test_registering_a_task_is_one_line_and_enqueues_it(db: None) -> None:
@@ -214,7 +212,7 @@ def test_the_reminder_interval_and_summary_slot_come_from_the_settings(settings:
     )
 
 
-# --- the scheduler thread and the worker ------------------------------------------------------------
+# --- the scheduler thread and the worker ----------------------------------------------------------
 
 
 @pytest.fixture
@@ -266,9 +264,7 @@ def test_the_worker_in_batch_mode_enqueues_due_jobs_and_runs_them(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_can_run_without_the_schedule(restore_signal_handlers: None) -> None:
-    result = CliRunner().invoke(
-        app, ["worker", "--batch", "--no-schedule"], catch_exceptions=False
-    )
+    result = CliRunner().invoke(app, ["worker", "--batch", "--no-schedule"], catch_exceptions=False)
 
     assert result.exit_code == 0, result.output
     assert not ScheduledRun.objects.exists()

@@ -137,7 +137,7 @@ def test_the_feed_takes_a_fixed_number_of_queries(
     assert response.content.count(b"BEGIN:VEVENT") == 25
 
 
-# --- the private feed -------------------------------------------------------------------------------
+# --- the private feed -----------------------------------------------------------------------------
 
 
 def test_the_feed_needs_no_sign_in(license: License, owner: User) -> None:
@@ -185,7 +185,7 @@ def test_the_feed_of_a_deactivated_account_is_not_found(owner: User) -> None:
     assert Client().get(feed_path(secret)).status_code == 404
 
 
-# --- the settings page ------------------------------------------------------------------------------
+# --- the settings page ----------------------------------------------------------------------------
 
 
 def shown_feed_url(html: str) -> str | None:
@@ -219,7 +219,9 @@ def test_a_new_url_turns_the_old_one_off(owner_client: Client, owner: User) -> N
     first = shown_feed_url(owner_client.get(SETTINGS_URL).content.decode())
     owner_client.post(SETTINGS_URL, {"create": "1"})
     second = shown_feed_url(owner_client.get(SETTINGS_URL).content.decode())
-    assert first and second and first != second
+    assert first
+    assert second
+    assert first != second
 
     base = "http://127.0.0.1:8000"
     assert Client().get(first.removeprefix(base)).status_code == 404

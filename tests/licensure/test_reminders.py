@@ -14,7 +14,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
 
 from lifelong.accounts.models import EmailKind, EmailPreferences, User
 from lifelong.core.models import Notification
@@ -22,7 +21,7 @@ from lifelong.licensure import reminders
 from lifelong.licensure.models import DeliveryStatus, License, ReminderDelivery
 from tests.licensure.factories import TX_EXPIRES, complete_tx_cycle, make_license
 
-# --- the pure rule ------------------------------------------------------------------------------
+# --- the pure rule --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -133,9 +132,7 @@ def test_reminders_go_out_on_each_reminder_day_and_once(license: License) -> Non
     assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 
-def test_no_reminder_goes_out_while_the_license_is_compliant(
-    owner: User, license: License
-) -> None:
+def test_no_reminder_goes_out_while_the_license_is_compliant(owner: User, license: License) -> None:
     run_at(90)
     complete_tx_cycle(owner)
     license.set_attested(license.expires_on, ["jurisprudence-exam"])
@@ -219,9 +216,7 @@ def test_the_email_says_what_is_missing_and_what_to_do(
     (email,) = reminder_emails()
     assert email.to == ["owner@example.org"]
     assert email.from_email == settings.DEFAULT_FROM_EMAIL
-    assert email.subject == (
-        "[Lifelong] Texas LPC: renewal deadline in 90 days (January 31, 2027)"
-    )
+    assert email.subject == ("[Lifelong] Texas LPC: renewal deadline in 90 days (January 31, 2027)")
     assert "Texas LPC must be renewed by January 31, 2027 (in 90 days)" in email.body
     assert "Total CE hours: 24 h missing (0 of 24 h counted)" in email.body
     assert "Ethics: 6 h missing" in email.body

@@ -38,7 +38,7 @@ def test_past_reminder_dates_are_marked_passed(owner_client: Client, owner: User
 
     html = owner_client.get(license.get_absolute_url()).content.decode()
 
-    assert "180 days before <span class=\"muted\">(passed)</span>" in html
+    assert '180 days before <span class="muted">(passed)</span>' in html
     assert "30 days before <span" not in html
 
 
@@ -57,9 +57,10 @@ def test_an_empty_list_or_the_off_button_turns_reminders_off(
     owner_client.post(url(license), {"days": "180", "off": "1"})
     license.refresh_from_db()
     assert license.reminder_days == []
-    assert "Reminders are <strong>off</strong>" in owner_client.get(
-        license.get_absolute_url()
-    ).content.decode()
+    assert (
+        "Reminders are <strong>off</strong>"
+        in owner_client.get(license.get_absolute_url()).content.decode()
+    )
 
     owner_client.post(url(license), {"days": "", "defaults": "1"})
     license.refresh_from_db()

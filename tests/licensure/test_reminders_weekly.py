@@ -67,9 +67,7 @@ def test_one_summary_per_user_and_week(owner: User) -> None:
     ]
 
 
-def test_the_summary_shows_each_license_with_what_is_missing(
-    owner: User, settings: Any
-) -> None:
+def test_the_summary_shows_each_license_with_what_is_missing(owner: User, settings: Any) -> None:
     settings.LIFELONG_BASE_URL = "https://lifelong.example.org"
     make_license(owner, label="Texas LPC")
     done = make_license(owner, label="Second Texas LPC", expires_on=date(2027, 1, 31))
