@@ -20,6 +20,9 @@ OPERATIONS = {
     "/api/activities/import": {"post"},
     "/api/rulesets": {"get"},
     "/api/rulesets/{ruleset_id}": {"get"},
+    "/api/licenses/{license_id}/audit-packets": {"post"},
+    "/api/audit-packets/{packet_id}": {"get"},
+    "/api/audit-packets/{packet_id}/download": {"get"},
 }
 
 

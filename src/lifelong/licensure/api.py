@@ -656,7 +656,7 @@ def read_audit_packet(request: HttpRequest, packet_id: ObjectId) -> dict[str, An
     url_name="download_audit_packet",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The zip file.",
                 "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
             }
