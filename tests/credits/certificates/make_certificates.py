@@ -18,7 +18,7 @@ import sys
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from fpdf import FPDF
@@ -327,7 +327,7 @@ def two_page_agenda(d: Details) -> bytes:
     pdf.line_center("for attending", 13, "I")
     pdf.line_center(d.title, 17, "B")
     pdf.gap(2)
-    start = d.completed_on.replace(day=d.completed_on.day - 1)
+    start = d.completed_on - timedelta(days=1)
     pdf.line_center(
         f"held in person in Chicago, Illinois, on {long_date(start)} - {long_date(d.completed_on)}",
         12,
@@ -412,10 +412,15 @@ def conference(d: Details) -> bytes:
     pdf.line_center("Certificate of Attendance", 20, "B")
     pdf.gap(6)
     pdf.row(("Name:", 30), (d.participant, 0), size=12)
-    start = d.completed_on.replace(day=d.completed_on.day - 2)
+    start = d.completed_on - timedelta(days=2)
     pdf.row(
         ("Dates:", 30),
-        (f"{MONTHS[start.month - 1]} {start.day}-{d.completed_on.day}, {d.completed_on.year}", 0),
+        (
+            f"{MONTHS[start.month - 1]} {start.day}-{d.completed_on.day}, {d.completed_on.year}"
+            if start.month == d.completed_on.month
+            else f"{MONTHS[start.month - 1]} {start.day} - {long_date(d.completed_on)}",
+            0,
+        ),
         size=12,
     )
     pdf.row(("Location:", 30), ("Colorado Convention Center, Denver, Colorado", 0), size=12)
@@ -426,7 +431,7 @@ def conference(d: Details) -> bytes:
     pdf.ln(7)
     sessions = [
         (start, "Keynote: The Counselor as Lifelong Learner", "1.5"),
-        (start.replace(day=start.day + 1), "Ethics in Rural and Small-Community Practice", "3.0"),
+        (start + timedelta(days=1), "Ethics in Rural and Small-Community Practice", "3.0"),
         (d.completed_on, "Motivational Interviewing for Co-occurring Disorders", "3.0"),
     ]
     for day, session, hours in sessions:
