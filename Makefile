@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	LIFELONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/dashboard.py
 	LIFELONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/audit_packet.py
+	$(BIN)/python bench/certificate_reading.py
 
 # Everything CI runs: both databases, browser tests required, lint, types, check --deploy.
 ci:
