@@ -54,8 +54,12 @@ def make_source(owner: User, name: str = "Trauma journals", **fields: Any) -> So
 
 
 def bring(source: Source, article: Article, days_ago: float = 0) -> SourceItem:
-    """Record that ``source`` brought ``article`` to its owner ``days_ago`` days ago."""
+    """Record that ``source`` brought ``article`` to its owner ``days_ago`` days ago (the
+    article reached the library no later than that)."""
     seen: datetime = timezone.now() - timedelta(days=days_ago)
+    if article.created_at > seen:
+        Article.objects.filter(pk=article.pk).update(created_at=seen)
+        article.created_at = seen
     return SourceItem.objects.create(
         owner=source.owner, source=source, article=article, first_seen_at=seen
     )

@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 from lifelong.api.auth import api_auth
 from lifelong.credits.api import router as credits_router
 from lifelong.licensure.api import router as licensure_router
+from lifelong.literature.feed_api import router as research_router
 
 api = NinjaAPI(
     title="Lifelong API",
@@ -26,3 +27,4 @@ api = NinjaAPI(
 )
 api.add_router("/", licensure_router)
 api.add_router("/", credits_router)
+api.add_router("/", research_router)
