@@ -459,7 +459,7 @@ def rank(
                 )
             )
         if not matches:
-            if not candidate.from_own_source and interests:
+            if not candidate.from_own_source:
                 continue
             relevance = settings.unmatched_relevance
         matches.sort(key=lambda match: (-match.score, match.label.casefold()))
