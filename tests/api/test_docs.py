@@ -23,6 +23,11 @@ OPERATIONS = {
     "/api/licenses/{license_id}/audit-packets": {"post"},
     "/api/audit-packets/{packet_id}": {"get"},
     "/api/audit-packets/{packet_id}/download": {"get"},
+    "/api/certificates": {"get", "post"},
+    "/api/certificates/{certificate_id}": {"get", "delete"},
+    "/api/certificates/{certificate_id}/file": {"get"},
+    "/api/certificates/{certificate_id}/activities": {"post"},
+    "/api/certificates/{certificate_id}/activities/{activity_id}": {"delete"},
 }
 
 

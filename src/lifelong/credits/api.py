@@ -483,7 +483,7 @@ CERTIFICATE_UPLOAD_BODY: dict[str, Any] = {
 }
 CERTIFICATE_FILE_RESPONSES: dict[str, Any] = {
     "responses": {
-        "200": {
+        200: {
             "description": "The stored file, as an attachment.",
             "content": {
                 content_type: {"schema": {"type": "string", "format": "binary"}}
@@ -571,7 +571,7 @@ def read_certificate(request: HttpRequest, certificate_id: ObjectId) -> Certific
 
 @router.get(
     "/certificates/{certificate_id}/file",
-    response={**OBJECT_ERRORS},
+    response={200: None, **OBJECT_ERRORS},
     openapi_extra=CERTIFICATE_FILE_RESPONSES,
     summary="Download a certificate's file",
     tags=["certificates"],
