@@ -155,7 +155,11 @@ def parse(
 
 
 # --------------------------------------------------------------------------------------------
-# import, refresh, export (the library; need the database)
+# import, refresh, export (the library; need the database): ``literature_library.py``
+# search (the library as one user sees it): ``literature_search.py``
 # --------------------------------------------------------------------------------------------
 
-from lifelong.cli import literature_library  # noqa: E402, F401  (registers its commands)
+from lifelong.cli import (  # noqa: E402  (each module registers its commands)
+    literature_library,  # noqa: F401
+    literature_search,  # noqa: F401
+)
