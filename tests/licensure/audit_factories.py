@@ -101,7 +101,8 @@ def pdf_text(data: bytes) -> str:
 
 
 def response_bytes(response: Any) -> bytes:
-    """The body of a response, streamed or not."""
+    """The body of a response, streamed or not. The test client closes a streamed response
+    (and the file it streams) once its content is read to the end."""
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content)
     return bytes(response.content)

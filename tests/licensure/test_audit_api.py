@@ -82,7 +82,6 @@ def test_a_small_packet_is_built_at_once_and_downloads(
         'attachment; filename="audit-packet_lpc_2027-01-31.zip"'
     )
     archive = open_zip(response_bytes(download))
-    download.close()
     assert "certificates/2026-02-10_test-institute_ethics-in-counseling.pdf" in archive.namelist()
 
 

@@ -121,7 +121,6 @@ def test_a_small_packet_downloads_at_once(owner: User, owner_client: Client) -> 
     assert "no-store" in response["Cache-Control"]
     archive = open_zip(response_bytes(response))
     assert "certificates/2026-02-10_test-institute_ethics-in-counseling.pdf" in archive.namelist()
-    response.close()
     assert not AuditPacket.objects.exists()
 
 
@@ -132,7 +131,6 @@ def test_a_past_cycle_downloads_its_own_packet(owner: User, owner_client: Client
     response = owner_client.post(packet_url(license), {"cycle": "2025-01-31"})
 
     archive = open_zip(response_bytes(response))
-    response.close()
     assert "Course of the last cycle" in archive.read("activities.csv").decode()
     assert response["Content-Disposition"].endswith('_2025-01-31.zip"')
 
@@ -194,7 +192,6 @@ def test_a_packet_built_by_the_worker_is_ready_to_download(
     )
     assert "no-store" in download["Cache-Control"]
     archive = open_zip(response_bytes(download))
-    download.close()
     assert "certificates/2026-02-10_test-institute_ethics-in-counseling.pdf" in archive.namelist()
 
 
