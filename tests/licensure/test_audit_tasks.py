@@ -15,6 +15,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from lifelong.accounts.models import User
+from lifelong.core import schedule
 from lifelong.licensure import audit
 from lifelong.licensure.models import AuditPacket, License
 from lifelong.licensure.tasks import build_audit_packet, prune_audit_packets
@@ -31,6 +32,7 @@ from tests.licensure.factories import TODAY, add_activity, make_license
 
 pytestmark = pytest.mark.usefixtures("media_root")
 
+PRUNE_JOB = "licensure.prune-audit-packets"
 NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 19, tzinfo=UTC)
 
 
@@ -267,3 +269,16 @@ def test_the_number_of_days_a_packet_is_kept_is_a_setting(owner: User, settings:
 
     packet.refresh_from_db()
     assert packet.expires_at == NOW + timedelta(days=30)
+
+
+@pytest.mark.usefixtures("db", "database_tasks")
+def test_the_worker_schedule_queues_the_cleanup_every_hour() -> None:
+    schedule.autodiscover()
+    job = next(job for job in schedule.registered_jobs() if job.name == PRUNE_JOB)
+
+    assert schedule.run_due_jobs(NOW, [job]) == [PRUNE_JOB]
+    assert schedule.run_due_jobs(NOW + timedelta(minutes=59), [job]) == []
+    assert schedule.run_due_jobs(NOW + timedelta(hours=1), [job]) == [PRUNE_JOB]
+
+    queued = DBTaskResult.objects.filter(task_path="lifelong.licensure.tasks.prune_audit_packets")
+    assert queued.count() == 2

@@ -24,6 +24,11 @@ def prune_audit_packets() -> dict[str, int]:
     return {"failed": failed, "deleted": deleted}
 
 
+# Every hour: packets expire after days, and a packet a stopped worker left unfinished is
+# failed within hours (audit.STALE_AFTER), so its page stops waiting.
+schedule.register("licensure.prune-audit-packets", prune_audit_packets, every=timedelta(hours=1))
+
+
 # --------------------------------------------------------------------------------------------
 # Reminders and the weekly summary (enqueued by the worker's schedule, core/schedule.py)
 # --------------------------------------------------------------------------------------------
