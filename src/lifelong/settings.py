@@ -210,6 +210,9 @@ LIFELONG_BASE_URL = os.getenv("LIFELONG_BASE_URL", "http://127.0.0.1:8000").rstr
 LIFELONG_REMINDER_INTERVAL_MINUTES = envint("LIFELONG_REMINDER_INTERVAL_MINUTES", "60")
 LIFELONG_WEEKLY_SUMMARY_WEEKDAY = envint("LIFELONG_WEEKLY_SUMMARY_WEEKDAY", "1")
 LIFELONG_WEEKLY_SUMMARY_HOUR = envint("LIFELONG_WEEKLY_SUMMARY_HOUR", "8")
+# Built audit packets (zips of a license cycle's proof) are kept this many days, then the
+# worker's schedule deletes them with their files.
+AUDIT_PACKET_KEEP_DAYS = envint("LIFELONG_AUDIT_PACKET_KEEP_DAYS", "7")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -57,8 +57,6 @@ logger = logging.getLogger(__name__)
 # Built during the request up to this many certificates and bytes; beyond, by the worker.
 IN_REQUEST_MAX_CERTIFICATES = 20
 IN_REQUEST_MAX_BYTES = 25 * 1024 * 1024
-# How long a built packet is kept (settings.AUDIT_PACKET_KEEP_DAYS overrides it).
-DEFAULT_KEEP_DAYS = 7
 # A packet still queued or building after this long was lost (a worker stopped): failed.
 STALE_AFTER = timedelta(hours=6)
 # Progress is written to the database at most this often (seconds), and at the end.
@@ -611,7 +609,8 @@ def write_packet(
 
 
 def keep_days() -> int:
-    return int(getattr(settings, "AUDIT_PACKET_KEEP_DAYS", DEFAULT_KEEP_DAYS))
+    """How many days a built packet is kept (``LIFELONG_AUDIT_PACKET_KEEP_DAYS``, at least 1)."""
+    return max(int(settings.AUDIT_PACKET_KEEP_DAYS), 1)
 
 
 def start_packet(license: License, plan: PacketPlan, *, build_now: bool = False) -> AuditPacket:

@@ -13,8 +13,8 @@ from lifelong.licensure import audit
 
 class Command(BaseCommand):
     help = (
-        "Delete audit packets kept longer than AUDIT_PACKET_KEEP_DAYS (default 7) with their "
-        "files, and mark packets unfinished for hours (a stopped worker) as failed."
+        "Delete audit packets kept longer than LIFELONG_AUDIT_PACKET_KEEP_DAYS (default 7) with "
+        "their files, and mark packets unfinished for hours (a stopped worker) as failed."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
