@@ -134,6 +134,29 @@ def test_different_dois_never_match_by_title() -> None:
     assert Article.objects.count() == 2
 
 
+def test_two_papers_claiming_one_doi_keep_it_on_the_first() -> None:
+    """A data error (an erratum given its paper's DOI): both papers are kept."""
+    merger = merge(
+        paper(pmid="1", doi="10.1/shared"),
+        paper(
+            pmid="2",
+            doi="10.1/SHARED",
+            title="Erratum for the telomere length paper",
+            location="f.xml:9",
+        ),
+    )
+    merge(paper(pmid="3", doi="10.1/shared", title="A third paper citing the same DOI wrongly"))
+
+    assert list(Article.objects.order_by("pmid").values_list("pmid", "doi")) == [
+        ("1", "10.1/shared"),
+        ("2", None),
+        ("3", None),
+    ]
+    assert merger.summary.notes == [
+        "f.xml:9: DOI 10.1/shared is already on another article; kept there"
+    ]
+
+
 def test_a_thin_source_does_not_overwrite_what_pubmed_supplied() -> None:
     merge(
         paper(pmid="27797938", doi="10.1/x", abstract=[{"label": "", "text": "Full.", "html": ""}])

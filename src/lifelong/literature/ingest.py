@@ -33,6 +33,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, TypeVar
 
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -147,6 +148,59 @@ UPDATE_FIELDS = (
 )
 
 
+def fast_insert(objects: list[Any], *, returning: bool = True) -> None:
+    """``bulk_create`` without the ORM's per-value overhead, for the import's hot path.
+
+    Multi-row ``INSERT ... RETURNING id`` (the ids are set on the objects, in order, as
+    ``bulk_create`` does), each value prepared once by its kind: JSON through the backend's
+    own ``adapt_json_value`` (text on SQLite, ``Jsonb`` on PostgreSQL), date-times through
+    ``adapt_datetimefield_value`` (cached: a batch shares one timestamp). Profiling showed
+    Django's ``bulk_create`` spending three times as long preparing values as SQLite spent
+    inserting them. Model ``save()`` logic does not run: only plain fields are written.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    if returning and not connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objects)  # pragma: no cover - every supported backend returns
+        return
+    concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
+    ops = connection.ops
+    datetimes: dict[int, Any] = {}
+
+    def prepare(field: Any, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(field, models.JSONField):
+            return ops.adapt_json_value(value, field.encoder)
+        if isinstance(field, models.DateTimeField):
+            key = id(value)
+            if key not in datetimes:
+                datetimes[key] = ops.adapt_datetimefield_value(value)
+            return datetimes[key]
+        return value
+
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(field.column) for field in concrete)
+    row_sql = "(" + ", ".join(["%s"] * len(concrete)) + ")"
+    max_params = connection.features.max_query_params or 30000
+    per_statement = max(1, min(500, max_params // len(concrete)))
+    suffix = f" RETURNING {ops.quote_name(model._meta.pk.column)}" if returning else ""
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), per_statement):
+            chunk = objects[start : start + per_statement]
+            params = [
+                prepare(field, getattr(obj, field.attname)) for obj in chunk for field in concrete
+            ]
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}"
+            cursor.execute(sql + suffix, params)
+            if returning:
+                for obj, row in zip(chunk, cursor.fetchall(), strict=True):
+                    obj.pk = row[0]
+                    obj._state.adding = False
+                    obj._state.db = connection.alias
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value is False
 
@@ -166,11 +220,16 @@ class MergeSummary:
     new_for_source: int = 0
     skipped_count: int = 0
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def skip(self, reason: str) -> None:
         self.skipped_count += 1
         if len(self.skipped) < MAX_REPORTED_SKIPS:
             self.skipped.append(reason)
+
+    def note(self, message: str) -> None:
+        if len(self.notes) < MAX_REPORTED_SKIPS:
+            self.notes.append(message)
 
     @property
     def received(self) -> int:
@@ -188,6 +247,7 @@ class MergeSummary:
             "new_for_source": self.new_for_source,
             "skipped": self.skipped_count,
             "skipped_reasons": list(self.skipped),
+            "notes": list(self.notes[:MAX_REPORTED_SKIPS]),
         }
 
 
@@ -237,6 +297,14 @@ class LibraryMerger:
         for item in incoming:
             article = self._match(item, by_pmid, by_doi, by_key, to_update)
             if article is None:
+                if item.doi and item.doi in by_doi:
+                    # Another paper (another PMID) already has this DOI: a data error in
+                    # one of them. The DOI stays with the first; this one is kept without.
+                    where = f"{item.fields.location}: " if item.fields.location else ""
+                    self.summary.note(
+                        f"{where}DOI {item.doi} is already on another article; kept there"
+                    )
+                    item.doi = None
                 article = self._new_article(item)
                 to_create.append(article)
                 self.summary.added += 1
@@ -255,7 +323,7 @@ class LibraryMerger:
                     self.summary.unchanged += 1
             touched.append(article)
         if to_create:
-            Article.objects.bulk_create(to_create)
+            fast_insert(to_create)
         updates = [article for article in to_update.values() if article.pk is not None]
         if updates:
             Article.objects.bulk_update(updates, UPDATE_FIELDS, batch_size=200)
@@ -457,7 +525,7 @@ class LibraryMerger:
             for article_id in article_ids
             if article_id not in linked
         ]
-        SourceItem.objects.bulk_create(new_items)
+        fast_insert(new_items, returning=False)
         self.summary.new_for_source += len(new_items)
 
     # -- deletions ----------------------------------------------------------------------
