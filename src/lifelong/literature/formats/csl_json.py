@@ -72,6 +72,12 @@ CSL_TYPE_TO_PUBLICATION_TYPE = {
     "patent": "Patent",
     "article": "Preprint",
     "manuscript": "Unpublished Work",
+    # Crossref's type names, for its CSL-like JSON
+    "journal-article": "Journal Article",
+    "book-chapter": "Book Chapter",
+    "proceedings-article": "Conference Paper",
+    "posted-content": "Preprint",
+    "dissertation": "Thesis",
 }
 PUBLICATION_TYPE_TO_CSL_TYPE = {
     "journal article": "article-journal",
@@ -386,7 +392,9 @@ def item_to_record(item: dict[str, Any], line: int | None = None) -> Record | No
         authors=tuple(authors),
         journal=Journal(
             title=_text(item, "container-title"),
-            iso_abbreviation=_text(item, "container-title-short", "journalAbbreviation"),
+            iso_abbreviation=_text(
+                item, "container-title-short", "journalAbbreviation", "short-container-title"
+            ),
             issn=_text(item, "ISSN"),
             volume=_text(item, "volume"),
             issue=_text(item, "issue"),

@@ -127,25 +127,17 @@ def parse_pubmed_date(
     season: str | None = None,
     medline_date: str | None = None,
 ) -> PartialDate | None:
-    """The parts of a PubMed ``PubDate`` (or ``ArticleDate``, ``PubMedPubDate``)."""
+    """The parts of a PubMed ``PubDate`` (or ``ArticleDate``, ``PubMedPubDate``). The text
+    is PubMed's display form ("2018 Sep 7") or the year and season ("1990 Spring")."""
     if medline_date:
         return parse_free_text_date(medline_date)
     if not year or not year.strip().isdigit():
         return None
     month_value = month_number(month)
     day_value = int(day) if day and day.strip().isdigit() and month_value else None
-    text_parts = [year.strip()]
-    if season:
-        text_parts.append(season.strip())
-    elif month:
-        text_parts.append(month.strip())
-        if day:
-            text_parts.append(day.strip())
     date = make_date(int(year), month_value, day_value)
-    if date is None:
-        return None
-    if season:
-        return PartialDate(date.year, None, None, " ".join(text_parts))
+    if date is not None and season and season.strip():
+        return PartialDate(date.year, None, None, f"{date.year} {season.strip()}")
     return date
 
 

@@ -37,6 +37,7 @@ ExportFormat = Literal["ris", "bibtex", "csl-json"]
 SOURCE_FORMATS: tuple[SourceFormat, ...] = get_args(SourceFormat)
 EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 HEAD_BYTES = 64 * 1024
+READ_BYTES = 8 * 1024  # small reads: a cut in a gzip file loses at most one piece
 DEFAULT_MAX_TEXT_BYTES = 256 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 #: File extensions and media types of the export formats, for downloads.
@@ -70,7 +71,7 @@ EXPORTERS: dict[ExportFormat, Callable[[Iterable[Record]], str]] = {
 
 def _head_text(head: bytes) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head.decode("utf-16", errors="replace")
+        return head.decode("utf-16", errors="replace").lstrip("\ufeff")
     return head.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
@@ -167,31 +168,53 @@ def iter_bytes(
 def _iter_stream(
     stream: BinaryStream, name: str, source_format: SourceFormat | None, max_text_bytes: int
 ) -> Iterator[ParseEvent]:
-    try:
-        head = stream.read(HEAD_BYTES)
-    except (OSError, EOFError, zlib.error) as error:
-        yield Problem(name, None, f"the compressed file is cut short or corrupt: {error}")
-        return
+    head, head_error = _read_upto(stream, HEAD_BYTES)
     detected = source_format or detect_format(head)
     if detected is None:
-        yield Problem(name, 1 if head.strip() else None, describe_unknown(head))
+        if head_error is not None:
+            yield _corrupt(name, head_error)
+        else:
+            yield Problem(name, 1 if head.strip() else None, describe_unknown(head))
         return
     if detected == "pubmed-xml":
+        # read again from the start, streamed; a cut in a compressed file is reported by
+        # the XML reader after the records before it
         stream.seek(0)
         yield from iter_pubmed_xml(stream, name)
         return
-    try:
-        rest = stream.read(max_text_bytes + 1 - len(head))
-    except (OSError, EOFError, zlib.error) as error:
-        yield Problem(name, None, f"the compressed file is cut short or corrupt: {error}")
-        return
+    rest, error = (
+        (b"", head_error) if head_error else _read_upto(stream, max_text_bytes + 1 - len(head))
+    )
     data = head + rest
+    if error is not None:
+        yield _corrupt(name, error)
     if len(data) > max_text_bytes:
         yield Problem(name, None, f"the file is larger than {max_text_bytes:,} bytes: not read")
         return
     text, problems = decode_text(data, name)
     yield from problems
     yield from TEXT_READERS[detected](text, name)
+
+
+def _read_upto(stream: BinaryStream, limit: int) -> tuple[bytes, Exception | None]:
+    """Up to ``limit`` bytes, and the error that stopped the reading early, if any (the
+    bytes read before a cut in a compressed file are kept)."""
+    pieces: list[bytes] = []
+    size = 0
+    while size < limit:
+        try:
+            piece = stream.read(min(READ_BYTES, limit - size))
+        except (OSError, EOFError, zlib.error) as error:
+            return b"".join(pieces), error
+        if not piece:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    return b"".join(pieces), None
+
+
+def _corrupt(name: str, error: Exception) -> Problem:
+    return Problem(name, None, f"the compressed file is cut short or corrupt: {error}")
 
 
 def parse_file(

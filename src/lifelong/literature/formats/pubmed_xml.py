@@ -149,7 +149,7 @@ def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
     dropped: list[str] = []
     pmid: str | None = None
     title = title_html = ""
-    vernacular = ""
+    vernacular = vernacular_html = ""
     abstract: tuple[AbstractSection, ...] = ()
     authors: tuple[Author, ...] = ()
     journal = Journal()
@@ -175,7 +175,7 @@ def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
                 elif part_tag == "ArticleTitle":
                     title, title_html = render(part, dropped)
                 elif part_tag == "VernacularTitle":
-                    vernacular = render(part, dropped)[0]
+                    vernacular, vernacular_html = render(part, dropped)
                 elif part_tag == "Pagination":
                     journal = _with_pages(journal, part)
                 elif part_tag == "ELocationID":
@@ -217,7 +217,7 @@ def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
     if dropped:
         yield _entity_problem(name, element.sourceline, pmid, dropped)
     if not title and vernacular:
-        title, title_html = vernacular, collapse(vernacular)
+        title, title_html = vernacular, vernacular_html
     yield Record(
         source_format="pubmed-xml",
         title=title,
@@ -249,7 +249,7 @@ def _book_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
     dropped: list[str] = []
     pmid = normalize_pmid(_text(document.find("PMID")))
     title = title_html = ""
-    book_title = ""
+    book_title = book_title_html = ""
     abstract: tuple[AbstractSection, ...] = ()
     authors: tuple[Author, ...] = ()
     published: PartialDate | None = None
@@ -264,7 +264,7 @@ def _book_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
         elif tag == "Book":
             for part in child:
                 if part.tag == "BookTitle":
-                    book_title = render(part, dropped)[0]
+                    book_title, book_title_html = render(part, dropped)
                 elif part.tag == "PubDate":
                     published = _date_of(part)
                 elif part.tag == "AuthorList" and not authors:
@@ -296,7 +296,7 @@ def _book_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
         yield _entity_problem(name, element.sourceline, pmid, dropped)
     is_chapter = bool(title)
     if not title:
-        title, title_html = book_title, collapse(book_title)
+        title, title_html = book_title, book_title_html
     yield Record(
         source_format="pubmed-xml",
         title=title,

@@ -14,7 +14,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[Problem]]:
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), []
+            return strip_bom(data.decode("utf-16")), []
         except UnicodeDecodeError:
             pass
     try:
