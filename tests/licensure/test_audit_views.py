@@ -299,6 +299,17 @@ def test_a_queued_packet_polls_every_two_seconds_and_refreshes_without_javascrip
     assert f'<a href="{detail_url(packet)}">Refresh now</a>' in html
 
 
+def test_a_packet_queued_for_minutes_says_the_worker_may_not_be_running(
+    owner: User, owner_client: Client
+) -> None:
+    license = make_license(owner)
+    fresh = make_packet(license)
+    stuck = make_packet(license, created_at=timezone.now() - timedelta(minutes=5))
+
+    assert "may not be running" not in owner_client.get(detail_url(fresh)).content.decode()
+    assert "may not be running" in owner_client.get(detail_url(stuck)).content.decode()
+
+
 def test_a_building_packet_shows_how_many_files_are_written(
     owner: User, owner_client: Client
 ) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -184,6 +184,10 @@ def audit_packet_upload_to(packet: AuditPacket, filename: str) -> str:
     return f"audit-packets/{packet.owner_id}/{uuid.uuid4().hex}.zip"
 
 
+# A packet queued longer than this probably has no worker to build it: the page says so.
+QUEUE_PATIENCE = timedelta(minutes=2)
+
+
 def packet_download_name(license_label: str, cycle_end: date) -> str:
     """``audit-packet_lpc_2027-01-31.zip``: ASCII, safe in a Content-Disposition header."""
     label = slugify(license_label)[:40].strip("-") or "license"
@@ -261,6 +265,11 @@ class AuditPacket(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.READY and bool(self.file)
+
+    @property
+    def waiting_long(self) -> bool:
+        """Still queued minutes later: the background worker may not be running."""
+        return self.status == self.QUEUED and timezone.now() - self.created_at > QUEUE_PATIENCE
 
     @property
     def progress_percent(self) -> int:
