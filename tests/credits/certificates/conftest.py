@@ -45,3 +45,11 @@ def upload_of(path: Path, name: str | None = None, content_type: str | None = No
         path.read_bytes(),
         content_type=content_type or CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
     )
+
+
+def close_download(response: Any) -> None:
+    """Close the file a download streams. (``response.close()`` would also send Django's
+    request_finished signal, which closes the test's database connection on PostgreSQL.)"""
+    stream = getattr(response, "file_to_stream", None)
+    if stream is not None:
+        stream.close()
