@@ -292,7 +292,8 @@ def test_the_detail_page_shows_the_deadline_rule_and_status(
 ) -> None:
     license = make_license(owner, label="LPC", roles=["supervisor"], number="TX-9")
 
-    with django_assert_max_num_queries(5):  # type: ignore[operator]
+    # session, user, license, then its owner's activities, rule sets and plans
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
         response = owner_client.get(reverse("licensure:license_detail", args=[license.pk]))
 
     html = response.content.decode()

@@ -1,11 +1,14 @@
-"""The CE ledger over the JSON API: ``/api/activities`` (list, create, read, change, delete)
-and ``/api/activities/import`` (a CSV file, all or nothing)."""
+"""The CE ledger over the JSON API: ``/api/activities`` (list, create, read, change, delete),
+``/api/activities/import`` (a CSV file, all or nothing), ``/api/plans`` (planned activities,
+``/complete`` to record one as done) and ``/api/licenses/{id}/projection``."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.http import FileResponse, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
@@ -33,11 +36,20 @@ from lifelong.api.common import (
     text,
     today_for,
 )
-from lifelong.credits import certificate_services
+from lifelong.credits import certificate_services, planning
 from lifelong.credits.activity_csv import ActivityCsvError
-from lifelong.credits.models import ACADEMIC_UNITS, Activity, Certificate
+from lifelong.credits.models import (
+    ACADEMIC_UNITS,
+    PLAN_ID_PREFIX,
+    PLAN_YEARS_AHEAD,
+    Activity,
+    Certificate,
+    PlannedActivity,
+)
 from lifelong.credits.services import import_activities
+from lifelong.licensure.models import License
 from lifelong.rules import model as rules
+from lifelong.rules.cycles import add_months
 from lifelong.rules.vocabulary import ApprovalBody, CreditUnit, Format, Kind, Topic
 
 router = Router(auth=api_auth, tags=["activities"])
@@ -59,13 +71,11 @@ class ApprovalIn(InputSchema):
     number: Annotated[str, text(60)] = Field("", description="The approval number, if printed.")
 
 
-class ActivityIn(InputSchema):
-    """A CE activity. Hours are clock hours unless ``unit`` says semester or quarter hours
-    (academic courses only)."""
+class CourseIn(InputSchema):
+    """The fields a completed activity and a planned one share, with their rules."""
 
     title: Annotated[str, text(300, required=True)]
     provider: Annotated[str, text(200)] = ""
-    completed_on: Day
     hours: Hours
     format: Format
     kind: Kind = "course"
@@ -108,13 +118,14 @@ class ActivityIn(InputSchema):
             raise ValueError(f"approval bodies listed more than once: {', '.join(repeated)}")
         return approvals
 
-    def activity_fields(self) -> dict[str, Any]:
-        """The Activity model's field values."""
+    def course_fields(self, on: date) -> dict[str, Any]:
+        """The model's field values, dated ``on`` (``completed_on``), through the one converter
+        of activity fields."""
         activity = rules.Activity(
             id="",
             title=self.title,
             provider=self.provider,
-            completed_on=self.completed_on,
+            completed_on=on,
             hours=float(self.hours),
             format=self.format,
             kind=self.kind,
@@ -125,12 +136,22 @@ class ActivityIn(InputSchema):
         return {**Activity.fields_from_rules(activity), "notes": self.notes}
 
 
-class ActivityPatch(InputSchema):
-    """Only the fields given change; the result must still be a valid activity."""
+class ActivityIn(CourseIn):
+    """A CE activity. Hours are clock hours unless ``unit`` says semester or quarter hours
+    (academic courses only)."""
+
+    completed_on: Day
+
+    def activity_fields(self) -> dict[str, Any]:
+        """The Activity model's field values."""
+        return self.course_fields(self.completed_on)
+
+
+class CoursePatch(InputSchema):
+    """Only the fields given change; the result must still be valid."""
 
     title: Annotated[str, text(300, required=True)] | None = None
     provider: Annotated[str, text(200)] | None = None
-    completed_on: Day | None = None
     hours: Hours | None = None
     format: Format | None = None
     kind: Kind | None = None
@@ -140,11 +161,17 @@ class ActivityPatch(InputSchema):
     notes: Annotated[str, text(10_000)] | None = None
 
     @model_validator(mode="after")
-    def _no_nulls(self) -> "ActivityPatch":
+    def _no_nulls(self) -> Self:
         nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
         if nulls:
             raise ValueError(f"these fields cannot be null: {', '.join(nulls)}")
         return self
+
+
+class ActivityPatch(CoursePatch):
+    """Only the fields given change; the result must still be a valid activity."""
+
+    completed_on: Day | None = None
 
 
 class TopicShareOut(Schema):
@@ -397,6 +424,332 @@ def update_activity(
 def delete_activity(request: HttpRequest, activity_id: ObjectId) -> Status[None]:
     owned_activity(request, activity_id).delete()
     return Status(204, None)
+
+
+# --------------------------------------------------------------------------------------------
+# Planning: planned activities (/api/plans) and the projection of a license
+# --------------------------------------------------------------------------------------------
+
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
+def _web_address(value: str) -> str:
+    if value:
+        try:
+            WEB_ADDRESS(value)
+        except DjangoValidationError:
+            raise ValueError("use a web address starting with https:// or http://") from None
+    return value
+
+
+WebAddress = Annotated[str, text(500), AfterValidator(_web_address)]
+
+
+class PlanIn(CourseIn):
+    """A course you intend to take, on its planned date (a past date makes the plan overdue).
+    Hours, topics and approvals follow the rules of activities."""
+
+    planned_on: Day
+    url: WebAddress = Field("", description="The course page (http or https), or ''.")
+
+    def plan_fields(self) -> dict[str, Any]:
+        """The PlannedActivity model's field values."""
+        fields = self.course_fields(self.planned_on)
+        fields["planned_on"] = fields.pop("completed_on")
+        return {**fields, "url": self.url}
+
+
+class PlanPatch(CoursePatch):
+    """Only the fields given change; the result must still be a valid plan."""
+
+    planned_on: Day | None = None
+    url: WebAddress | None = None
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    provider: str
+    planned_on: date
+    overdue: bool = Field(description="The planned date has passed: taken and not recorded?")
+    hours: float
+    format: Format
+    kind: Kind
+    unit: CreditUnit
+    topics: list[TopicShareOut]
+    approvals: list[ApprovalOut]
+    url: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_overdue(plan: PlannedActivity, context: dict[str, Any]) -> bool:
+        return plan.is_overdue(today_for(request_user(context["request"])))
+
+
+class PlanCompleteIn(InputSchema):
+    completed_on: Day | None = Field(
+        None,
+        description="When you completed it; default: the planned date once it has passed, "
+        "otherwise today.",
+    )
+
+
+class PlanRefOut(Schema):
+    id: int
+    title: str
+    planned_on: date
+
+
+class ShortfallOut(Schema):
+    requirement: str = Field(description="The requirement's id (`total` for the total).")
+    title: str
+    hours: float
+
+
+class ProjectionCycleOut(Schema):
+    start: date
+    end: date = Field(description="The renewal deadline.")
+
+
+class ProjectionOut(Schema):
+    """What your plans do for the license's current cycle."""
+
+    license_id: int
+    cycle: ProjectionCycleOut
+    deadline: date
+    compliant_now: bool = Field(description="Compliant without any plan.")
+    outcome: Literal["already-compliant", "compliant", "not-enough"]
+    compliant_on: date | None = Field(
+        description="The planned date on which the license becomes compliant (`compliant`)."
+    )
+    headline: str = Field(description="The answer in one sentence.")
+    notes: list[str] = Field(description="Why some plans do not count.")
+    missing: list[ShortfallOut] = Field(
+        description="What would still be missing with every plan (`not-enough`)."
+    )
+    plans_needed: list[PlanRefOut] = Field(description="The plans up to `compliant_on`.")
+    plans_counted: list[PlanRefOut] = Field(description="Every plan inside the cycle.")
+    plans_after_deadline: list[PlanRefOut]
+    plans_before_cycle: list[PlanRefOut]
+    plans_overdue: list[PlanRefOut] = Field(description="Past their date: not counted.")
+
+
+def owned_plan(request: HttpRequest, plan_id: int) -> PlannedActivity:
+    """The user's plan with this id, or 404 (also for another user's plan)."""
+    return get_object_or_404(PlannedActivity.objects.for_user(request_user(request)), pk=plan_id)
+
+
+def _plan_payload(plan: PlannedActivity) -> dict[str, Any]:
+    """An existing plan in the shape ``PlanIn`` reads."""
+    return {
+        "title": plan.title,
+        "provider": plan.provider,
+        "planned_on": plan.planned_on,
+        "hours": float(plan.hours),
+        "format": plan.format,
+        "kind": plan.kind,
+        "unit": plan.unit,
+        "topics": plan.topics,
+        "approvals": plan.approvals,
+        "url": plan.url,
+        "notes": plan.notes,
+    }
+
+
+def _save_plan(plan: PlannedActivity, payload: PlanIn, user: User) -> PlannedActivity:
+    latest = add_months(today_for(user), 12 * PLAN_YEARS_AHEAD)
+    if payload.planned_on > latest:
+        raise invalid(
+            ["body", "payload", "planned_on"],
+            f"{payload.planned_on.isoformat()} is more than {PLAN_YEARS_AHEAD} years away",
+        )
+    for name, value in payload.plan_fields().items():
+        setattr(plan, name, value)
+    plan.save()
+    return plan
+
+
+def _plan_ref(plan: rules.Activity) -> dict[str, Any]:
+    return {
+        "id": int(plan.id.removeprefix(PLAN_ID_PREFIX)),
+        "title": plan.title,
+        "planned_on": plan.completed_on,
+    }
+
+
+@router.get(
+    "/plans",
+    response={200: list[PlanOut], **OBJECT_ERRORS},
+    summary="List planned activities",
+    tags=["planning"],
+)
+@paginate(Pagination)
+def list_plans(request: HttpRequest) -> Any:
+    """Your planned activities, the soonest first (overdue ones too)."""
+    return PlannedActivity.objects.for_user(request_user(request))
+
+
+@router.post(
+    "/plans",
+    response={201: PlanOut, **BODY_ERRORS},
+    summary="Plan an activity",
+    tags=["planning"],
+)
+def create_plan(request: HttpRequest, payload: PlanIn) -> Status[PlannedActivity]:
+    user = request_user(request)
+    return Status(201, _save_plan(PlannedActivity(user=user), payload, user))
+
+
+@router.get(
+    "/plans/{plan_id}",
+    response={200: PlanOut, **OBJECT_ERRORS},
+    summary="Read a planned activity",
+    tags=["planning"],
+)
+def read_plan(request: HttpRequest, plan_id: ObjectId) -> PlannedActivity:
+    return owned_plan(request, plan_id)
+
+
+@router.put(
+    "/plans/{plan_id}",
+    response={200: PlanOut, **OBJECT_ERRORS, **BODY_ERRORS},
+    summary="Replace a planned activity",
+    tags=["planning"],
+)
+def replace_plan(request: HttpRequest, plan_id: ObjectId, payload: PlanIn) -> PlannedActivity:
+    return _save_plan(owned_plan(request, plan_id), payload, request_user(request))
+
+
+@router.patch(
+    "/plans/{plan_id}",
+    response={200: PlanOut, **OBJECT_ERRORS, **BODY_ERRORS},
+    summary="Change some fields of a planned activity",
+    tags=["planning"],
+)
+def update_plan(request: HttpRequest, plan_id: ObjectId, payload: PlanPatch) -> PlannedActivity:
+    plan = owned_plan(request, plan_id)
+    merged = {**_plan_payload(plan), **payload.model_dump(exclude_unset=True)}
+    try:
+        complete = PlanIn.model_validate(merged)
+    except SchemaError as error:
+        raise body_errors(error) from None
+    return _save_plan(plan, complete, request_user(request))
+
+
+@router.delete(
+    "/plans/{plan_id}",
+    response={204: None, **OBJECT_ERRORS},
+    summary="Delete a planned activity",
+    tags=["planning"],
+)
+def delete_plan(request: HttpRequest, plan_id: ObjectId) -> Status[None]:
+    owned_plan(request, plan_id).delete()
+    return Status(204, None)
+
+
+def _completion(request: HttpRequest) -> PlanCompleteIn:
+    """The optional JSON body of ``/complete``: none (or empty) means the defaults."""
+    body = request.body.strip()
+    if not body:
+        return PlanCompleteIn(completed_on=None)
+    try:
+        return PlanCompleteIn.model_validate_json(body)
+    except SchemaError as error:
+        if any(item["type"] == "json_invalid" for item in error.errors()):
+            raise HttpError(400, "Cannot parse request body") from None
+        raise body_errors(error) from None
+
+
+COMPLETE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": False,
+        "description": "Optional: the completion date. Without a body, the defaults apply.",
+        "content": {"application/json": {"schema": PlanCompleteIn.model_json_schema()}},
+    }
+}
+
+
+@router.post(
+    "/plans/{plan_id}/complete",
+    response={201: ActivityOut, **OBJECT_ERRORS, **BODY_ERRORS},
+    openapi_extra=COMPLETE_BODY,
+    summary="Record a planned activity as completed",
+    tags=["planning"],
+)
+def complete_planned_activity(request: HttpRequest, plan_id: ObjectId) -> Status[Activity]:
+    """Adds the activity (the plan's fields and notes, its course page in the notes) and
+    removes the plan, in one transaction. Sending it twice adds one activity: the second call
+    finds no plan (404)."""
+    user = request_user(request)
+    plan = owned_plan(request, plan_id)
+    completed_on = _completion(request).completed_on
+    today = today_for(user)
+    if completed_on is not None and completed_on > today:
+        raise invalid(
+            ["body", "payload", "completed_on"],
+            f"{completed_on.isoformat()} is in the future; "
+            "record activities once they are completed",
+        )
+    fields = _plan_payload(plan)
+    del fields["planned_on"], fields["url"]
+    fields["notes"] = plan.completion_notes()
+    fields["completed_on"] = completed_on or plan.completion_date(today)
+    try:
+        activity_in = ActivityIn.model_validate(fields)
+    except SchemaError as error:  # a plan stored before a rule changed
+        raise body_errors(error) from None
+    activity = Activity(user=user, **activity_in.activity_fields())
+
+    def save() -> Activity:
+        activity.save()
+        return activity
+
+    try:
+        return Status(201, planning.complete_plan(plan, save))
+    except planning.PlanAlreadyCompleted:
+        raise HttpError(404, "Not Found") from None
+
+
+@router.get(
+    "/licenses/{license_id}/projection",
+    response={200: ProjectionOut, **OBJECT_ERRORS, 409: ErrorOut},
+    summary="What your plans do for a license",
+    tags=["planning"],
+)
+def license_projection(request: HttpRequest, license_id: ObjectId) -> dict[str, Any]:
+    """For the license's current cycle: compliant already, compliant on the first planned date
+    that completes it, or what would still be missing with every plan; plans after the
+    deadline, before the cycle or past their date do not count. 409 when the license's rule
+    set no longer exists."""
+    user = request_user(request)
+    license = get_object_or_404(License.objects.for_user(user), pk=license_id)
+    status = planning.license_status_with_projection(
+        license, today_for(user), user.birth_month, always=True
+    )
+    projection = status.projection
+    if projection is None:
+        raise HttpError(409, status.error or "This license has no verdict.")
+    return {
+        "license_id": license.pk,
+        "cycle": {"start": projection.cycle.start, "end": projection.cycle.end},
+        "deadline": projection.deadline,
+        "compliant_now": status.compliant,
+        "outcome": projection.outcome,
+        "compliant_on": projection.compliant_on,
+        "headline": projection.headline,
+        "notes": list(projection.notes),
+        "missing": [
+            {"requirement": item.requirement_id, "title": item.title, "hours": item.hours}
+            for item in projection.missing
+        ],
+        "plans_needed": [_plan_ref(plan) for plan in projection.plans_needed],
+        "plans_counted": [_plan_ref(plan) for plan in projection.counted],
+        "plans_after_deadline": [_plan_ref(plan) for plan in projection.after_deadline],
+        "plans_before_cycle": [_plan_ref(plan) for plan in projection.before_cycle],
+        "plans_overdue": [_plan_ref(plan) for plan in projection.overdue],
+    }
 
 
 # ---- Certificates: /api/certificates (list, upload, read, download, delete, link) ----

@@ -1,4 +1,5 @@
-"""Forms of the CE ledger: an activity, the list filters, and the CSV upload."""
+"""Forms of the CE ledger: an activity, the list filters, the CSV upload, and a planned
+activity (sharing the activity's fields through :class:`CourseForm`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from lifelong.credits.activity_csv import (
 from lifelong.credits.certificates.reader import CertificateReading, confidence_label
 from lifelong.credits.models import (
     FORMAT_CHOICES,
+    PLAN_YEARS_AHEAD,
     Activity,
     ActivityQuerySet,
     Certificate,
@@ -476,18 +478,12 @@ class ActivityImportForm(forms.Form):
 # Planning: planned activities
 # --------------------------------------------------------------------------------------------
 
-PLAN_YEARS_AHEAD = 10
-
 
 class WebAddressField(forms.URLField):
     """A web page's address: http or https only (``example.org/x`` is read as https)."""
 
-    default_validators = [
-        URLValidator(
-            schemes=["http", "https"],
-            message="Enter a web address starting with https:// or http://.",
-        )
-    ]
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": "Enter a web address starting with https:// or http://."}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("assume_scheme", "https")

@@ -337,6 +337,7 @@ class Activity(CourseFields):
 # --------------------------------------------------------------------------------------------
 
 PLAN_ID_PREFIX = "plan-"
+PLAN_YEARS_AHEAD = 10  # plans further ahead are refused: no cycle is that long
 
 
 def plan_engine_activity(pk: int, *fields: Any) -> rules.Activity:

@@ -16,6 +16,12 @@ urlpatterns = [
         name="activity_csv_template",
     ),
     path("activities/export.csv", views.activity_export, name="activity_export"),
+    # Planning
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_add, name="plan_add"),
+    path("plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:plan_id>/delete/", views.plan_delete, name="plan_delete"),
+    path("plans/<int:plan_id>/complete/", views.plan_complete, name="plan_complete"),
     # Certificates
     path("certificates/", views.certificate_list, name="certificate_list"),
     path("certificates/upload/", views.certificate_upload, name="certificate_upload"),

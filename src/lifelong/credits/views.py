@@ -1,4 +1,5 @@
-"""The CE ledger pages: the activity list, add/edit/delete, CSV import and export."""
+"""The CE ledger pages: the activity list, add/edit/delete, CSV import and export; planned
+activities (list, add/edit/delete, "I completed this")."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lifelong.accounts.models import User
+from lifelong.credits import planning
 from lifelong.credits.activity_csv import ActivityCsvError, CsvProblem, write_activities_csv
 from lifelong.credits.certificate_services import (
     UploadResult,
@@ -37,8 +39,9 @@ from lifelong.credits.forms import (
     CertificateActivityForm,
     CertificateLinkForm,
     CertificateUploadForm,
+    PlannedActivityForm,
 )
-from lifelong.credits.models import KIND_CHOICES, Activity, Certificate
+from lifelong.credits.models import KIND_CHOICES, Activity, Certificate, PlannedActivity
 from lifelong.credits.services import ImportResult, import_activities
 from lifelong.rules.vocabulary import APPROVAL_LABELS, FORMAT_LABELS, KIND_LABELS, topic_label
 
@@ -183,6 +186,125 @@ def activity_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     selected = filters.filter(activities).order_by("completed_on", "pk")
     text = write_activities_csv(activity.to_rules() for activity in selected.iterator())
     return _csv_response(text, f"lifelong-activities-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+# --------------------------------------------------------------------------------------------
+# Planning: planned activities, the projection, and "I completed this"
+# --------------------------------------------------------------------------------------------
+
+# Plans completed in this session (plan id -> activity id), so that a form sent again after
+# its plan became an activity says so instead of "not found".
+COMPLETED_PLANS_KEY = "credits_completed_plans"
+COMPLETED_PLANS_REMEMBERED = 20
+
+
+def _get_plan_for_user(request: AuthenticatedHttpRequest, plan_id: int) -> PlannedActivity:
+    return get_object_or_404(PlannedActivity.objects.for_user(request.user), pk=plan_id)
+
+
+@login_required
+@require_GET
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    plans = list(PlannedActivity.objects.for_user(request.user))
+    statuses = planning.license_statuses_with_projections(
+        request.user, today, plans=[plan.to_rules() for plan in plans]
+    )
+    context = {
+        "plans": plans,
+        "statuses": statuses,
+        "today": today,
+        "overdue_count": sum(plan.is_overdue(today) for plan in plans),
+        "nav_section": NAV_SECTION,
+    }
+    return render(request, "credits/plan_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PlannedActivityForm(request.POST or None, instance=PlannedActivity(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        plan = form.save()
+        messages.success(request, f"Planned “{plan.title}”.")
+        if "add_another" in request.POST:
+            return redirect("credits:plan_add")
+        return redirect("credits:plan_list")
+    return render(request, "credits/plan_form.html", {"form": form, "nav_section": NAV_SECTION})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
+    plan = _get_plan_for_user(request, plan_id)
+    form = PlannedActivityForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved “{plan.title}”.")
+        return redirect("credits:plan_list")
+    context = {"form": form, "plan": plan, "nav_section": NAV_SECTION}
+    return render(request, "credits/plan_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_delete(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
+    plan = _get_plan_for_user(request, plan_id)
+    if request.method == "POST":
+        plan.delete()
+        messages.success(request, f"Deleted the plan “{plan.title}”.")
+        return redirect("credits:plan_list")
+    context = {"plan": plan, "nav_section": NAV_SECTION}
+    return render(request, "credits/plan_confirm_delete.html", context)
+
+
+def _already_completed(request: AuthenticatedHttpRequest) -> HttpResponse:
+    messages.info(
+        request,
+        "This plan was already recorded as a completed activity (a form sent twice adds it once).",
+    )
+    return redirect("credits:activity_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_complete(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
+    """The activity form, prefilled from the plan; saving it adds the activity and removes the
+    plan in one transaction."""
+    plan = PlannedActivity.objects.for_user(request.user).filter(pk=plan_id).first()
+    if plan is None:
+        if str(plan_id) in request.session.get(COMPLETED_PLANS_KEY, {}):
+            return _already_completed(request)
+        raise Http404("No such plan.")
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = ActivityForm(request.POST, instance=Activity(user=request.user))
+        if form.is_valid():
+            try:
+                activity = planning.complete_plan(plan, form.save)
+            except planning.PlanAlreadyCompleted:
+                return _already_completed(request)
+            completed = dict(request.session.get(COMPLETED_PLANS_KEY, {}))
+            completed[str(plan_id)] = activity.pk
+            request.session[COMPLETED_PLANS_KEY] = dict(
+                list(completed.items())[-COMPLETED_PLANS_REMEMBERED:]
+            )
+            messages.success(
+                request,
+                f"Recorded “{activity.title}” as completed; it now counts toward your licenses.",
+            )
+            return redirect("licensure:dashboard")
+    else:
+        form = ActivityForm(
+            initial=plan.activity_initial(today), instance=Activity(user=request.user)
+        )
+    context = {
+        "form": form,
+        "plan": plan,
+        "overdue": plan.is_overdue(today),
+        "nav_section": NAV_SECTION,
+    }
+    return render(request, "credits/plan_complete.html", context)
 
 
 # ---- Certificates: upload, list, detail, download, delete, activity from a certificate ----

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from lifelong.accounts.models import User
+from lifelong.credits import planning
 from lifelong.credits.models import Activity
 from lifelong.licensure import audit, services
 from lifelong.licensure.describe import long_date
@@ -55,7 +56,7 @@ def _get_document_for_user(request: AuthenticatedHttpRequest, ruleset_id: str) -
 
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    statuses = services.license_statuses(request.user, timezone.localdate())
+    statuses = planning.license_statuses_with_projections(request.user, timezone.localdate())
     has_activities = bool(statuses) or Activity.objects.for_user(request.user).exists()
     context = {"statuses": statuses, "has_activities": has_activities, "nav_section": "dashboard"}
     return render(request, "licensure/dashboard.html", context)
@@ -134,7 +135,9 @@ def license_edit(request: AuthenticatedHttpRequest, license_id: int) -> HttpResp
 @login_required
 def license_detail(request: AuthenticatedHttpRequest, license_id: int) -> HttpResponse:
     license = _get_license_for_user(request, license_id)
-    status = services.license_status(license, timezone.localdate(), request.user.birth_month)
+    status = planning.license_status_with_projection(
+        license, timezone.localdate(), request.user.birth_month
+    )
     context = {"license": license, "status": status, "nav_section": "licenses"}
     return render(request, "licensure/license_detail.html", context)
 
