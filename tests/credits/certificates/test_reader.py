@@ -293,3 +293,13 @@ def test_text_with_nothing_of_a_certificate_reads_as_nothing() -> None:
 
     assert not reading.found_anything
     assert all(value in (None, []) for value in reading.to_dict()["fields"].values())
+
+
+def test_topic_evidence_is_the_text_the_topics_came_from() -> None:
+    reading = read_text(
+        "Course Title: Law and Ethics for Counselors\n\n"
+        "This course meets the qualifications for 6 hours of continuing education credit.\n"
+    )
+
+    assert reading.topics.value == (TopicShare("law-and-ethics"),)
+    assert reading.topics.evidence == "Law and Ethics for Counselors"

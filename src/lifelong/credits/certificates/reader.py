@@ -1366,8 +1366,8 @@ def read_topics(document: Document, title: Found[str]) -> Found[tuple[TopicShare
             if slug not in shares or (hours is not None and shares[slug].hours is None):
                 shares[slug] = TopicShare(slug, hours)
             explicit = True
-        if statement not in evidence:
-            evidence.append(statement)
+            if statement not in evidence:
+                evidence.append(statement)
     if title.value:
         for slug, _ in topics_in(title.value):
             if slug not in shares:
