@@ -27,7 +27,7 @@ so a file streams through in constant memory. The caller owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from itertools import islice
@@ -168,17 +168,27 @@ def fast_insert(objects: list[Any], *, returning: bool = True) -> None:
     ops = connection.ops
     datetimes: dict[int, Any] = {}
 
-    def prepare(field: Any, value: Any) -> Any:
-        if value is None:
-            return None
+    def adapt_datetime(value: Any) -> Any:
+        key = id(value)
+        if key not in datetimes:
+            datetimes[key] = ops.adapt_datetimefield_value(value)
+        return datetimes[key]
+
+    def adapter(field: Any) -> Callable[[Any], Any] | None:
         if isinstance(field, models.JSONField):
-            return ops.adapt_json_value(value, field.encoder)
+            encoder = field.encoder
+            return lambda value: ops.adapt_json_value(value, encoder)
         if isinstance(field, models.DateTimeField):
-            key = id(value)
-            if key not in datetimes:
-                datetimes[key] = ops.adapt_datetimefield_value(value)
-            return datetimes[key]
-        return value
+            return adapt_datetime
+        return None
+
+    plan = [(field.attname, adapter(field)) for field in concrete]
+
+    def values(obj: Any) -> Iterator[Any]:
+        state = obj.__dict__
+        for attname, adapt in plan:
+            value = state[attname]
+            yield value if adapt is None or value is None else adapt(value)
 
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(field.column) for field in concrete)
@@ -189,9 +199,7 @@ def fast_insert(objects: list[Any], *, returning: bool = True) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(objects), per_statement):
             chunk = objects[start : start + per_statement]
-            params = [
-                prepare(field, getattr(obj, field.attname)) for obj in chunk for field in concrete
-            ]
+            params = [value for obj in chunk for value in values(obj)]
             sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}"
             cursor.execute(sql + suffix, params)
             if returning:
