@@ -3,7 +3,7 @@ search, reading list and interests pages add their routes in their own section b
 
 from django.urls import include, path
 
-from lifelong.literature import views
+from lifelong.literature import feed_urls, views
 
 app_name = "literature"
 
@@ -22,3 +22,6 @@ urlpatterns = [
     # My feed, search, interests, reading list and digest (feed_views.py, feed_urls.py)
     path("", include("lifelong.literature.feed_urls")),
 ]
+
+# Feed, search, interests, reading list and digest (feed_urls.py)
+urlpatterns += feed_urls.urlpatterns
