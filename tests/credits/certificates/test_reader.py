@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lifelong.credits.certificates.reader import (
     Approval,
@@ -19,6 +21,7 @@ from lifelong.credits.certificates.reader import (
     read_pdf,
     read_text,
 )
+from lifelong.rules.vocabulary import APPROVAL_BODIES, TOPICS
 from tests.credits.certificates.conftest import EXPECTED_FIELDS
 from tests.credits.certificates.make_certificates import LAYOUTS, certificate_pdf
 
@@ -303,3 +306,66 @@ def test_topic_evidence_is_the_text_the_topics_came_from() -> None:
 
     assert reading.topics.value == (TopicShare("law-and-ethics"),)
     assert reading.topics.evidence == "Law and Ethics for Counselors"
+
+
+CERTIFICATE_WORDS = [
+    "Certificate",
+    "of",
+    "Completion",
+    "This certifies that",
+    "has completed",
+    "Participant:",
+    "Date:",
+    "March 3, 2026",
+    "03/03/2026",
+    "2026-03-03",
+    "3.0 CE credits",
+    "contact hours",
+    "NBCC",
+    "ACEP No.",
+    "Provider #",
+    "approved by the",
+    "American Psychological Association",
+    "live webinar",
+    "home study",
+    "in person",
+    "ethics",
+    "Law and Ethics",
+    ",",
+    ".",
+    ":",
+    "(",
+    ")",
+    "   ",
+    "\n",
+    "\n\n",
+]
+
+
+@given(
+    st.lists(st.one_of(st.sampled_from(CERTIFICATE_WORDS), st.text(max_size=12)), max_size=120).map(
+        " ".join
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_any_text_reads_into_valid_fields_without_error(text: str) -> None:
+    reading = read_text(text).to_dict()
+
+    fields = reading["fields"]
+    assert fields["format"] in (None, "in-person", "live-online", "self-study")
+    assert fields["unit"] in (None, "clock-hour", "semester-hour", "quarter-hour")
+    assert all(item["body"] in APPROVAL_BODIES for item in fields["approvals"])
+    assert all(item["slug"] in TOPICS for item in fields["topics"])
+    if fields["hours"] is not None:
+        assert 0 < fields["hours"] <= 10_000
+    for name, confidence in reading["confidence"].items():
+        assert 0 <= confidence <= 1, name
+        assert (confidence == 0) == (fields[name] in (None, [])), name
+
+
+def test_a_huge_text_without_full_stops_is_read_in_bounded_pieces() -> None:
+    text = "Acme Training Institute, provider " + "and more words " * 20_000
+
+    reading = read_text(text)
+
+    assert reading.approvals.value is None

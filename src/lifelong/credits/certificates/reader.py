@@ -36,6 +36,7 @@ SURE: Final = 0.85
 LIKELY: Final = 0.6
 MAX_EVIDENCE: Final = 240
 MAX_TEXT_CHARS: Final = 200_000  # a certificate's text is a few thousand characters
+MAX_SENTENCE: Final = 1_000  # characters of one sentence or cell the field rules look at
 
 FIELD_NAMES: Final = (
     "title",
@@ -266,7 +267,11 @@ def parse_document(text: str) -> Document:
                 paragraphs.append(" ".join(block))
                 block = []
             continue
-        cells = tuple(SPACES.sub(" ", cell) for cell in CELL_GAP.split(stripped) if cell.strip())
+        cells = tuple(
+            SPACES.sub(" ", cell)[:MAX_SENTENCE]
+            for cell in CELL_GAP.split(stripped)
+            if cell.strip()
+        )
         lines.append(Line(number, cells))
         block.append(" ".join(cells))
     if block:
@@ -298,9 +303,13 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#(])")
 
 
 def _sentences(paragraphs: list[str]) -> list[str]:
+    """The sentences of each paragraph, each cut to MAX_SENTENCE characters: a certificate's
+    sentences are short, and the field rules then run in bounded time on any text."""
     sentences: list[str] = []
     for paragraph in paragraphs:
-        sentences.extend(part.strip() for part in SENTENCE_END.split(paragraph) if part.strip())
+        sentences.extend(
+            part.strip()[:MAX_SENTENCE] for part in SENTENCE_END.split(paragraph) if part.strip()
+        )
     return sentences
 
 
@@ -1244,7 +1253,8 @@ def read_approvals(document: Document) -> Found[tuple[Approval, ...]]:
                 # The number is in the statement, or just after it ("... counselors. #MHC-0123.").
                 match = rule.number.search(sentence)
                 if match is None:
-                    rest = paragraph[paragraph.find(sentence) :]
+                    start = max(paragraph.find(sentence), 0)
+                    rest = paragraph[start : start + len(sentence) + 200]
                     match = rule.number.search(rest)
                     if match is not None:
                         sentence = rest[: match.end()].rstrip(".") + "."
