@@ -23,6 +23,13 @@ from lifelong.licensure.models import (
     RuleSetDocument,
     WeeklySummaryDelivery,
 )
+from lifelong.literature.models import (
+    DigestDelivery,
+    Interest,
+    ReadingListEntry,
+    Source,
+    SourceItem,
+)
 
 EXPORT_FORMAT = "lifelong-export"
 EXPORT_VERSION = 1
@@ -42,7 +49,15 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     Notification: "user",
     CalendarFeed: "user",
     WeeklySummaryDelivery: "user",
+    Source: "owner",
+    SourceItem: "owner",
+    Interest: "owner",
+    ReadingListEntry: "owner",
+    DigestDelivery: "owner",
 }
+
+# A shared library article, named by what identifies it outside this site.
+ARTICLE_IDENTITY = ("article__pmid", "article__doi", "article__title")
 
 
 def _row(instance: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
@@ -116,6 +131,32 @@ def export_user_data(user: User) -> dict[str, Any]:
         "weekly_summaries_sent": [
             _row(delivery, exclude=["user"])
             for delivery in WeeklySummaryDelivery.objects.filter(user=user)
+        ],
+        "literature_sources": [
+            _row(source, exclude=["owner"]) for source in Source.objects.for_user(user)
+        ],
+        "literature_source_items": list(
+            SourceItem.objects.for_user(user)
+            .order_by("source_id", "first_seen_at", "pk")
+            .values("source_id", "first_seen_at", *ARTICLE_IDENTITY)
+        ),
+        "literature_interests": [
+            _row(interest, exclude=["owner"]) for interest in Interest.objects.for_user(user)
+        ],
+        "reading_list": [
+            {
+                **_row(entry, exclude=["owner", "article"]),
+                "article": {
+                    "pmid": entry.article.pmid,
+                    "doi": entry.article.doi,
+                    "title": entry.article.title,
+                },
+            }
+            for entry in ReadingListEntry.objects.for_user(user).select_related("article")
+        ],
+        "literature_digests_sent": [
+            _row(delivery, exclude=["owner"])
+            for delivery in DigestDelivery.objects.filter(owner=user)
         ],
     }
 
