@@ -412,7 +412,7 @@ def test_a_lost_trigger_is_put_back_and_the_index_rebuilt(owner: User) -> None:
     make_article("Grief")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER literature_article_fts_insert")
+            cursor.execute("DROP TRIGGER literature_article_fts_insert_v2")
         else:
             cursor.execute("DROP TRIGGER literature_article_search_write ON literature_article")
     assert missing_search_objects() != []
@@ -426,3 +426,42 @@ def test_a_lost_trigger_is_put_back_and_the_index_rebuilt(owner: User) -> None:
     make_article("Loss again")
     assert len(find(owner, "loss")) == 2
     assert repair_search_index() is False
+
+
+def test_an_article_removed_later_leaves_the_index_and_can_come_back(owner: User) -> None:
+    from django.utils import timezone
+
+    article = make_article("Grief counselling")
+    article.removed_at = timezone.now()
+    article.save()
+    assert find(owner, "grief") == []
+    assert find(owner, "grief", journal="trauma") == []
+
+    article.removed_at = None
+    article.save()
+    assert find(owner, "grief") == ["Grief counselling"]
+    article.delete()
+    assert find(owner, "grief") == []
+
+
+def test_a_very_broad_search_ranks_the_newest_matches_only(
+    owner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lifelong.literature.search as search_module
+
+    monkeypatch.setattr(search_module, "RANKING_WINDOW", 3)
+    make_article("Grief grief grief, the oldest and best match")
+    for number in range(4):
+        make_article(f"Grief {number}")
+
+    page = search("grief", SearchFilters(), owner)
+
+    assert page.windowed is True
+    assert sorted(titles(page)) == ["Grief 1", "Grief 2", "Grief 3"]
+    assert page.total == 5
+    narrow = search("oldest", SearchFilters(), owner)
+    assert narrow.windowed is False
+    assert titles(narrow) == ["Grief grief grief, the oldest and best match"]
+    filtered = search("grief", SearchFilters(journal="trauma"), owner)
+    assert filtered.windowed is False
+    assert len(filtered.hits) == 5

@@ -49,6 +49,10 @@ ARTICLE_TABLE = "literature_article"
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_TERMS = 32
 COUNT_CAP = 10_000
+# A search matching more articles than this ranks the newest this many of them (by when they
+# reached the library): ranking costs about a microsecond per match, and a word such as
+# "depression" matches a tenth of a large library. See bench/README.md.
+RANKING_WINDOW = 10_000
 # FTS5 bm25 weights, in column order: title, abstract, mesh, keywords, authors, journal.
 SQLITE_WEIGHTS = (10.0, 2.0, 6.0, 5.0, 1.0, 1.0)
 # ts_rank_cd weights for {D, C, B, A}: authors/journal, abstract, MeSH/keywords, title.
@@ -231,6 +235,7 @@ class SearchPage:
     offset: int
     backend: str
     ignored: list[str] = field(default_factory=list)
+    windowed: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -289,25 +294,38 @@ def _sqlite_document(row: str) -> list[str]:
 
 
 FTS_COLUMNS = ("title", "abstract", "mesh", "keywords", "authors", "journal")
+# Articles removed from PubMed (``removed_at`` set) are not in the index, so that plain
+# searches never need the article table. The trigger names carry a version: installing
+# drops triggers of earlier versions.
 _SQLITE_TRIGGERS = {
-    "literature_article_fts_insert": "AFTER INSERT ON {article} BEGIN {insert_new}; END",
-    "literature_article_fts_delete": "AFTER DELETE ON {article} BEGIN {delete_old}; END",
-    "literature_article_fts_update": (
+    "literature_article_fts_insert_v2": (
+        "AFTER INSERT ON {article} WHEN new.removed_at IS NULL BEGIN {insert_new}; END"
+    ),
+    "literature_article_fts_delete_v2": (
+        "AFTER DELETE ON {article} WHEN old.removed_at IS NULL BEGIN {delete_old}; END"
+    ),
+    "literature_article_fts_update_v2": (
         "AFTER UPDATE OF title, abstract, mesh, keywords, authors, journal, "
-        "journal_abbreviation ON {article} BEGIN {delete_old}; {insert_new}; END"
+        "journal_abbreviation, removed_at ON {article} BEGIN {delete_old}; {insert_new}; END"
     ),
 }
+_OLD_SQLITE_TRIGGERS = (
+    "literature_article_fts_insert",
+    "literature_article_fts_delete",
+    "literature_article_fts_update",
+)
 
 
 def _sqlite_statements() -> dict[str, str]:
     columns = ", ".join(FTS_COLUMNS)
     insert_new = (
         f"INSERT INTO {FTS_TABLE}(rowid, {columns}) "
-        f"VALUES (new.id, {', '.join(_sqlite_document('new'))})"
+        f"SELECT new.id, {', '.join(_sqlite_document('new'))} WHERE new.removed_at IS NULL"
     )
     delete_old = (
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {columns}) "
-        f"VALUES ('delete', old.id, {', '.join(_sqlite_document('old'))})"
+        f"SELECT 'delete', old.id, {', '.join(_sqlite_document('old'))} "
+        "WHERE old.removed_at IS NULL"
     )
     return {
         name: f"CREATE TRIGGER IF NOT EXISTS {name} "
@@ -355,7 +373,12 @@ _PG_STATEMENTS = [
             DELETE FROM {PG_TABLE} WHERE article_id = OLD.id;
             RETURN NULL;
         END IF;
+        IF NEW.removed_at IS NOT NULL THEN
+            DELETE FROM {PG_TABLE} WHERE article_id = NEW.id;
+            RETURN NULL;
+        END IF;
         IF TG_OP = 'UPDATE'
+           AND OLD.removed_at IS NULL
            AND NEW.title IS NOT DISTINCT FROM OLD.title
            AND NEW.abstract IS NOT DISTINCT FROM OLD.abstract
            AND NEW.mesh IS NOT DISTINCT FROM OLD.mesh
@@ -393,9 +416,12 @@ def _vendor(connection: BaseDatabaseWrapper) -> str:
     return connection.vendor
 
 
-def install_search_index(connection: BaseDatabaseWrapper = default_connection) -> None:
+def install_search_index(
+    connection: BaseDatabaseWrapper = default_connection, *, rebuild: bool = True
+) -> None:
     """Create the index, its triggers and (on SQLite) the ranking weights; index every
-    article already present. Safe to run again."""
+    article already present unless ``rebuild`` is false (a bulk loader that fills the index
+    itself). Safe to run again."""
     with connection.cursor() as cursor:
         if _vendor(connection) == "sqlite":
             cursor.execute(
@@ -408,12 +434,27 @@ def install_search_index(connection: BaseDatabaseWrapper = default_connection) -
                 f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', %s)",
                 [f"bm25({weights})"],
             )
+            for name in (*_OLD_SQLITE_TRIGGERS, *_SQLITE_TRIGGERS):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             for statement in _sqlite_statements().values():
                 cursor.execute(statement)
         else:
             for statement in _PG_STATEMENTS:
                 cursor.execute(statement)
-    rebuild_search_index(connection)
+    if rebuild:
+        rebuild_search_index(connection)
+
+
+def drop_search_triggers(connection: BaseDatabaseWrapper = default_connection) -> None:
+    """Remove the triggers only, for a bulk load that fills the index itself; put them back
+    with ``install_search_index(connection, rebuild=False)``."""
+    with connection.cursor() as cursor:
+        if _vendor(connection) == "sqlite":
+            for name in _SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        else:
+            for name in _PG_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {ARTICLE_TABLE}")
 
 
 def uninstall_search_index(connection: BaseDatabaseWrapper = default_connection) -> None:
@@ -438,13 +479,15 @@ def rebuild_search_index(connection: BaseDatabaseWrapper = default_connection) -
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
             cursor.execute(
                 f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(FTS_COLUMNS)}) "
-                f"SELECT a.id, {', '.join(_sqlite_document('a'))} FROM {ARTICLE_TABLE} AS a"
+                f"SELECT a.id, {', '.join(_sqlite_document('a'))} FROM {ARTICLE_TABLE} AS a "
+                "WHERE a.removed_at IS NULL"
             )
         else:
             cursor.execute(f"TRUNCATE {PG_TABLE}")
             cursor.execute(
                 f"INSERT INTO {PG_TABLE} (article_id, document) "
-                f"SELECT a.id, {_PG_DOCUMENT.format(row='a')} FROM {ARTICLE_TABLE} AS a"
+                f"SELECT a.id, {_PG_DOCUMENT.format(row='a')} FROM {ARTICLE_TABLE} AS a "
+                "WHERE a.removed_at IS NULL"
             )
         return max(int(cursor.rowcount), 0)
 
@@ -575,6 +618,28 @@ def _filter_sql(filters: SearchFilters, user_id: int, vendor: str) -> tuple[list
     return where, params
 
 
+def _window_start(
+    cursor: Any, parsed: ParsedQuery, vendor: str, match_params: list[Any]
+) -> int | None:
+    """The smallest article id among the newest :data:`RANKING_WINDOW` matches, or None when
+    there are fewer matches than that (everything is ranked)."""
+    if vendor == "sqlite":
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+            [*match_params, RANKING_WINDOW - 1],
+        )
+    else:
+        tsquery, _ = postgres_tsquery(parsed)
+        cursor.execute(
+            f"SELECT s.article_id FROM {PG_TABLE} AS s WHERE s.document @@ ({tsquery}) "
+            "ORDER BY s.article_id DESC LIMIT 1 OFFSET %s",
+            [*match_params, RANKING_WINDOW - 1],
+        )
+    row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
 def _ranked_ids(
     parsed: ParsedQuery,
     filters: SearchFilters,
@@ -582,43 +647,62 @@ def _ranked_ids(
     limit: int,
     offset: int,
     connection: BaseDatabaseWrapper,
-) -> tuple[list[tuple[int, float]], int]:
-    """The ids and scores of one page, best first, and the number of matches (capped)."""
+) -> tuple[list[tuple[int, float]], int, bool]:
+    """The ids and scores of one page, best first; the number of matches (capped); whether
+    only the newest :data:`RANKING_WINDOW` matches were ranked."""
     vendor = _vendor(connection)
     where, filter_params = _filter_sql(filters, user_id, vendor)
-    if parsed.empty:
-        source = f"{ARTICLE_TABLE} AS a"
-        score = "0.0"
-        match_params: list[Any] = []
-        order = (
-            "a.published_year DESC NULLS LAST, a.published_month DESC NULLS LAST, "
-            "a.published_day DESC NULLS LAST, a.id DESC"
-        )
-    elif vendor == "sqlite":
-        source = f"{FTS_TABLE} AS f JOIN {ARTICLE_TABLE} AS a ON a.id = f.rowid"
-        where.insert(0, f"f.{FTS_TABLE} MATCH %s")
-        match_params = [fts5_expression(parsed)]
-        score = "-f.rank"
-        order = "f.rank, a.id DESC"
-    else:
-        tsquery, match_params = postgres_tsquery(parsed)
-        source = (
-            f"{PG_TABLE} AS s JOIN {ARTICLE_TABLE} AS a ON a.id = s.article_id "
-            f"CROSS JOIN (SELECT {tsquery} AS query) AS q"
-        )
-        where.insert(0, "s.document @@ q.query")
-        score = f"ts_rank_cd('{PG_WEIGHTS}', s.document, q.query, 32)"
-        order = "score DESC, a.id DESC"
-    conditions = " AND ".join(where)
-    params = match_params + filter_params
+    windowed = False
+    start: int | None = None
     with connection.cursor() as cursor:
+        if parsed.empty:
+            source = f"{ARTICLE_TABLE} AS a"
+            identifier = "a.id"
+            score = "0.0"
+            match_params: list[Any] = []
+            order = (
+                "a.published_year DESC NULLS LAST, a.published_month DESC NULLS LAST, "
+                "a.published_day DESC NULLS LAST, a.id DESC"
+            )
+        elif vendor == "sqlite":
+            # Removed articles are not in the index: without filters the article table is not
+            # read at all (its rows, JSON included, are large), only the index.
+            match_params = [fts5_expression(parsed)]
+            if filters.active:
+                source = f"{FTS_TABLE} AS f JOIN {ARTICLE_TABLE} AS a ON a.id = f.rowid"
+                where.insert(0, f"f.{FTS_TABLE} MATCH %s")
+            else:
+                source, where, filter_params = f"{FTS_TABLE} AS f", [f"f.{FTS_TABLE} MATCH %s"], []
+                start = _window_start(cursor, parsed, vendor, match_params)
+            identifier = "f.rowid"
+            score = "-f.rank"
+            order = "f.rank, f.rowid DESC"
+        else:
+            tsquery, match_params = postgres_tsquery(parsed)
+            source = f"{PG_TABLE} AS s CROSS JOIN (SELECT {tsquery} AS query) AS q"
+            if filters.active:
+                source += f" JOIN {ARTICLE_TABLE} AS a ON a.id = s.article_id"
+            else:
+                where, filter_params = [], []
+                start = _window_start(cursor, parsed, vendor, match_params)
+            where.insert(0, "s.document @@ q.query")
+            identifier = "s.article_id"
+            score = f"ts_rank_cd('{PG_WEIGHTS}', s.document, q.query, 32)"
+            order = "score DESC, s.article_id DESC"
+        conditions = " AND ".join(where)
+        params = match_params + filter_params
+        ranked_conditions, ranked_params = conditions, params
+        if not parsed.empty and not filters.active and start is not None:
+            ranked_conditions += f" AND {identifier} >= %s"
+            ranked_params = [*params, start]
+            windowed = True
         cursor.execute(
-            f"SELECT a.id, {score} AS score FROM {source} WHERE {conditions} "
+            f"SELECT {identifier}, {score} AS score FROM {source} WHERE {ranked_conditions} "
             f"ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, limit, offset],
+            [*ranked_params, limit, offset],
         )
         rows = [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
-        if offset == 0 and len(rows) < limit:
+        if offset == 0 and len(rows) < limit and not windowed:
             total = len(rows)
         else:
             cursor.execute(
@@ -626,7 +710,7 @@ def _ranked_ids(
                 [*params, COUNT_CAP + 1],
             )
             total = int(cursor.fetchone()[0])
-    return rows, total
+    return rows, total, windowed
 
 
 def search(
@@ -655,9 +739,9 @@ def search(
         # (rather than the whole library).
         ignored.append("nothing to search for: use words of at least one letter or digit")
         rows: list[tuple[int, float]] = []
-        total = 0
+        total, windowed = 0, False
     else:
-        rows, total = _ranked_ids(parsed, filters, user.pk, limit, offset, connection)
+        rows, total, windowed = _ranked_ids(parsed, filters, user.pk, limit, offset, connection)
     ids = [article_id for article_id, _ in rows]
     articles = Article.objects.in_bulk(ids)
     entries = (
@@ -684,4 +768,5 @@ def search(
         offset=offset,
         backend=connection.vendor,
         ignored=ignored,
+        windowed=windowed,
     )
