@@ -457,6 +457,10 @@ def test_a_very_broad_search_ranks_the_newest_matches_only(
     page = search("grief", SearchFilters(), owner)
 
     assert page.windowed is True
+    assert page.ignored == [
+        "more than 3 articles match: the best of the newest 3 are shown; add words or a "
+        "filter to rank them all"
+    ]
     assert sorted(titles(page)) == ["Grief 1", "Grief 2", "Grief 3"]
     assert page.total == 5
     narrow = search("oldest", SearchFilters(), owner)

@@ -742,6 +742,11 @@ def search(
         total, windowed = 0, False
     else:
         rows, total, windowed = _ranked_ids(parsed, filters, user.pk, limit, offset, connection)
+        if windowed:
+            ignored.append(
+                f"more than {RANKING_WINDOW:,} articles match: the best of the newest "
+                f"{RANKING_WINDOW:,} are shown; add words or a filter to rank them all"
+            )
     ids = [article_id for article_id, _ in rows]
     articles = Article.objects.in_bulk(ids)
     entries = (
