@@ -111,10 +111,17 @@ _ISSN = re.compile(r"\b(\d{4}-\d{3}[\dXx])\b")
 
 
 def _decoder() -> LatexNodes2Text:
-    """pylatexenc's decoder as bibtexparser's ``LatexDecodingMiddleware`` sets it up."""
+    """pylatexenc's decoder as bibtexparser's ``LatexDecodingMiddleware`` sets it up (and
+    ``\\textasciicircum`` as "^")."""
     context = get_default_latex_context_db()
     context.add_context_category(
-        "lifelong-bibtex", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")]
+        "lifelong-bibtex",
+        prepend=True,
+        macros=[
+            MacroTextSpec("url", simplify_repl="%s"),
+            # pylatexenc reads it as the modifier letter U+02C6; it is the ASCII caret
+            MacroTextSpec("textasciicircum", simplify_repl="^"),
+        ],
     )
     return LatexNodes2Text(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
 
@@ -348,12 +355,14 @@ def _author_value(author: Author) -> str | None:
     family_value = escape_latex(family)
     if " " in family or family[:1].islower():
         family_value = "{" + family_value + "}"  # keep "de la Fontaine", "Beane Freeman"
-    parts = [family_value]
+    # "{}" is an empty first name: it keeps "Family, Jr, {}" from reading "Jr" as the first
+    # name, and "{Beane Freeman}, {}" from reading as the group "{Beane Freeman}"
+    given_value = escape_latex(given) if given else "{}"
     if author.suffix:
-        parts.append(escape_latex(author.suffix))
-    if given:
-        parts.append(escape_latex(given))
-    return ", ".join(parts)
+        return f"{family_value}, {escape_latex(author.suffix)}, {given_value}"
+    if given or " " in family:
+        return f"{family_value}, {given_value}"
+    return family_value
 
 
 def record_to_entry(record: Record, key: str) -> Entry:
