@@ -9,6 +9,13 @@ from typing import Any
 import pytest
 
 from lifelong.literature import eutils
+from tests.browser.conftest import (  # noqa: F401  (the browser fixtures, for browser tests here)
+    browser,
+    browser_context,
+    chromium_path,
+    page,
+    phone_page,
+)
 from tests.literature.loopback import LoopbackServer, serve
 
 

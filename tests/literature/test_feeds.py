@@ -28,6 +28,7 @@ def test_rss_entries_become_records_with_sanitised_html() -> None:
         {"family": "Okafor", "given": "Chidi"},
     ]
     assert (emdr.published_year, emdr.published_month, emdr.published_day) == (2026, 11, 5)
+    assert emdr.published_text == "2026 Nov 5"
     assert emdr.journal == "Journal of Clinical Psychotherapy Research"
     assert (emdr.volume, emdr.issue, emdr.pages) == ("94", "11", "801")
     assert emdr.keywords == ["PTSD", "EMDR"]

@@ -125,18 +125,33 @@ def _author(name: str) -> dict[str, str]:
     return {"family": name, "given": ""}
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _date_text(year: int | None, month: int | None, day: int | None) -> str:
+    """PubMed's way of writing a date: ``2026 Nov 5``, ``2026 Nov``, ``2026``."""
+    if year is None:
+        return ""
+    parts = [str(year)]
+    if month and 1 <= month <= 12:
+        parts.append(_MONTHS[month - 1])
+        if day:
+            parts.append(str(day))
+    return " ".join(parts)
+
+
 def _published(entry: Any) -> tuple[int | None, int | None, int | None, str]:
     for key in ("published_parsed", "updated_parsed"):
         value = entry.get(key)
         if isinstance(value, time.struct_time):
-            text = entry.get(key.replace("_parsed", ""), "")
-            return value.tm_year, value.tm_mon, value.tm_mday, str(text)[:100]
+            year, month, day = value.tm_year, value.tm_mon, value.tm_mday
+            return year, month, day, _date_text(year, month, day)
     text = str(entry.get("prism_publicationdate") or entry.get("dc_date") or "")
     match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
     if match:
-        year, month, day = (int(part) if part else None for part in match.groups())
-        return year, month, day, text[:100]
-    return None, None, None, text[:100]
+        found = [int(part) if part else None for part in match.groups()]
+        return found[0], found[1], found[2], _date_text(found[0], found[1], found[2])
+    return None, None, None, ""
 
 
 def entry_to_record(entry: Any, feed_title: str, location: str) -> ArticleFields | None:
