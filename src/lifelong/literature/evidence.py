@@ -138,7 +138,12 @@ NOTICE_TYPES = {
 COMMENTARY_TYPES = frozenset({"comment", "editorial", "news", "newspaper article"})
 #: Publication types that say nothing about the design (research support, "Journal
 #: Article"): a record with only these is "not yet indexed" for design.
-GENERIC_TYPE_PREFIXES = ("journal article", "research support", "english abstract")
+GENERIC_TYPE_PREFIXES = (
+    "journal article",
+    "research support",
+    "english abstract",
+    "retracted publication",
+)
 
 _NOTICE_TITLE = re.compile(
     r"^\s*(?:\[?\s*(?:retraction(?: note| notice)?|notice of retraction|erratum|errata|"
@@ -200,7 +205,8 @@ TITLE_CUES: tuple[Cue, ...] = (
     (
         "observational",
         re.compile(
-            r"\bcohort stud(?:y|ies)\b|\b(?:prospective|retrospective|longitudinal|"
+            r"\b(?:(?:prospective|retrospective|longitudinal|population-based|birth|national) )?"
+            r"cohort stud(?:y|ies)\b|\b(?:prospective|retrospective|longitudinal|"
             r"population-based|birth|national) cohort\b|\bcase[- ]control stud(?:y|ies)\b"
             r"|\bcross-sectional (?:study|survey|analysis)\b|\bobservational stud(?:y|ies)\b"
             r"|\bregistry-based stud(?:y|ies)\b",
@@ -213,7 +219,7 @@ TITLE_CUES: tuple[Cue, ...] = (
         re.compile(
             r"\b(?:narrative|literature|scoping|integrative|rapid|critical|state[- ]of[- ]"
             r"the[- ]art) reviews?\b|\breview of (?:the )?(?:literature|evidence)\b"
-            r"|:\s*an? (?:\w+ )?review\b",
+            r"|:\s*(?:a|an) (?:(?:brief|short|comprehensive|updated|clinical) )?review\b",
             re.I,
         ),
     ),
