@@ -47,9 +47,12 @@ def upload_of(path: Path, name: str | None = None, content_type: str | None = No
     )
 
 
-def close_download(response: Any) -> None:
-    """Close the file a download streams. (``response.close()`` would also send Django's
-    request_finished signal, which closes the test's database connection on PostgreSQL.)"""
-    stream = getattr(response, "file_to_stream", None)
-    if stream is not None:
-        stream.close()
+def read_download(response: Any) -> bytes:
+    """Read a download to its end, which closes the file it streams, and return its bytes.
+
+    (The test client closes the response at the end of the stream with the database
+    connection kept open; ``response.close()`` called by a test would close the test's
+    connection on PostgreSQL.)"""
+    if not getattr(response, "streaming", False):
+        return bytes(response.content)
+    return b"".join(response.streaming_content)

@@ -12,7 +12,7 @@ from django.test import Client
 from lifelong.accounts.models import User
 from lifelong.credits.models import Certificate
 from tests.api.conftest import ApiClient, make_activity, token_for
-from tests.credits.certificates.conftest import close_download, stored_files, upload_of
+from tests.credits.certificates.conftest import read_download, stored_files, upload_of
 from tests.credits.certificates.helpers import make_certificate
 
 
@@ -52,7 +52,7 @@ def send(client: ApiClient, method: str, path: str, body: Any, ids: dict[str, in
     if body is not None:
         body = {key: int(value.format(**ids)) for key, value in body.items()}
     response = client.send(method, path.format(**ids), body)
-    close_download(response)
+    read_download(response)
     return response
 
 
@@ -212,8 +212,7 @@ def test_download_streams_the_file_with_safe_headers(
     owner_api: ApiClient, owned: dict[str, int], certificate_files: dict[str, Path]
 ) -> None:
     response = owner_api.get(f"/api/certificates/{owned['certificate']}/file")
-    content = b"".join(response.streaming_content)
-    close_download(response)
+    content = read_download(response)
 
     assert content == certificate_files["aswb_webinar"].read_bytes()
     assert response["Content-Type"] == "application/pdf"

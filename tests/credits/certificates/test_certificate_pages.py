@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from lifelong.accounts.models import User
 from lifelong.credits.models import Activity, Certificate
-from tests.credits.certificates.conftest import close_download, stored_files
+from tests.credits.certificates.conftest import read_download, stored_files
 from tests.credits.certificates.helpers import make_certificate
 from tests.credits.helpers import make_activity
 
@@ -40,7 +40,7 @@ def test_the_owner_reaches_each_page(
     owner_client: Client, certificate: Certificate, page: str
 ) -> None:
     response = owner_client.get(urls(certificate)[page])
-    close_download(response)  # a download streams an open file
+    read_download(response)  # a download streams an open file
 
     assert response.status_code == 200
 
@@ -172,8 +172,7 @@ def test_the_download_is_streamed_as_an_attachment_with_safe_headers(
     owner_client: Client, certificate: Certificate, certificate_files: dict[str, Path]
 ) -> None:
     response = owner_client.get(urls(certificate)["download"])
-    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    close_download(response)
+    content = read_download(response)
 
     assert response.streaming
     assert content == certificate_files["nbcc_home_study"].read_bytes()
@@ -191,8 +190,8 @@ def test_a_pdf_is_never_shown_inline_but_an_image_may_be(
 
     pdf = owner_client.get(urls(certificate)["download"] + "?inline=1")
     png = owner_client.get(urls(image)["download"] + "?inline=1")
-    close_download(pdf)
-    close_download(png)
+    read_download(pdf)
+    read_download(png)
 
     assert pdf["Content-Disposition"].startswith("attachment")
     assert png["Content-Disposition"].startswith("inline")
@@ -205,7 +204,7 @@ def test_a_name_with_other_characters_is_encoded_in_the_header(
     certificate = make_certificate(owner, certificate_files["ny_sed"], name='Zertifikat "ü".pdf')
 
     response = owner_client.get(urls(certificate)["download"])
-    close_download(response)
+    read_download(response)
 
     assert "filename*=utf-8''Zertifikat%20%22%C3%BC%22.pdf" in response["Content-Disposition"]
 
