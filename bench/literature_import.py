@@ -9,10 +9,12 @@ pubmed*.xml`` (Biopython's test files: structured abstracts, inline markup, Math
 authors, long reference lists) with fresh PMIDs and DOIs, so that every citation is a new
 paper. Then, in a **fresh subprocess** per measurement (so that peak memory is that of the
 import alone, read with ``resource.getrusage(RUSAGE_SELF).ru_maxrss``), it migrates a new
-SQLite database, creates a user and times ``services.import_path`` on the file: parsing,
-evidence levels, matching, ``bulk_create`` of articles and source items, one transaction for
-the file. A second import of the same file into the same database measures the update path
-(every citation matched by PMID).
+SQLite database, creates a user and times ``services.import_path`` on the file: parsing
+(in a second process, overlapping the database work, as ``import_path`` does for files of
+8 MiB or more), evidence levels, matching, inserts of articles and source items (and the
+search index's triggers), one transaction for the file. Peak memory is reported for both
+processes (``RUSAGE_SELF`` and ``RUSAGE_CHILDREN``). A second import of the same file into
+the same database measures the update path (every citation matched by PMID).
 
 Targets: at least 3,000 citations per second end to end, peak memory at most 300 MB whatever
 the file size (``--also`` runs a larger file to show memory does not grow with it). Exit 0 when
@@ -102,10 +104,15 @@ def child(database: Path, file: Path, repeat: bool) -> None:
     before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     runs = []
     for _ in range(2 if repeat else 1):
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         started, cpu_started = time.perf_counter(), time.process_time()
         result = services.import_path(user, file)
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        parser_cpu = (children_after.ru_utime + children_after.ru_stime) - (
+            children.ru_utime + children.ru_stime
+        )
         if result.rejected:
             raise SystemExit(f"import rejected: {result.problems}")
         summary = result.summary
@@ -113,6 +120,7 @@ def child(database: Path, file: Path, repeat: bool) -> None:
             {
                 "seconds": elapsed,
                 "cpu_seconds": cpu,
+                "parser_cpu_seconds": parser_cpu,
                 "added": summary.added,
                 "updated": summary.updated,
                 "unchanged": summary.unchanged,
@@ -125,6 +133,7 @@ def child(database: Path, file: Path, repeat: bool) -> None:
                 "runs": runs,
                 "articles": Article.objects.count(),
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "parser_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                 "before_import_mb": before_mb,
             }
         )
@@ -174,16 +183,18 @@ def main() -> int:
         rate = citations / first["seconds"]
         update_rate = citations / second["seconds"]
         peak = float(report["peak_mb"])  # type: ignore[arg-type]
-        met = rate >= TARGET_RATE and peak <= TARGET_PEAK_MB
+        parser_peak = float(report["parser_peak_mb"])  # type: ignore[arg-type]
+        met = rate >= TARGET_RATE and max(peak, parser_peak) <= TARGET_PEAK_MB
         ok = ok and met
         print(
             f"{citations:,} citations, {args.mix} mix ({report['file_mb']:.0f} MB): "
             f"import {first['seconds']:.2f} s = {rate:,.0f}/s "
-            f"(CPU {first['cpu_seconds']:.2f} s = {citations / first['cpu_seconds']:,.0f}/s; "
-            f"{first['added']:,} added); "
+            f"(CPU: merging {first['cpu_seconds']:.2f} s, parsing "
+            f"{first['parser_cpu_seconds']:.2f} s; {first['added']:,} added); "
             f"re-import {second['seconds']:.2f} s = {update_rate:,.0f}/s "
             f"({second['unchanged']:,} unchanged, {second['updated']:,} updated); "
-            f"peak memory {peak:.0f} MB (before the import {report['before_import_mb']:.0f} MB)"
+            f"peak memory {peak:.0f} MB (before the import {report['before_import_mb']:.0f} MB;"
+            f" the parsing process {parser_peak:.0f} MB)"
             f" -> {'met' if met else 'MISSED'}"
         )
     return 0 if ok else 1

@@ -143,6 +143,32 @@ def test_a_file_broken_after_many_records_rolls_back_the_earlier_batches(
     assert not Article.objects.exists()
 
 
+def test_a_file_parsed_in_a_separate_process_imports_the_same(owner: User, tmp_path: Path) -> None:
+    """Big files are parsed in a child process while this one merges: same result, same
+    atomicity, progress still reported."""
+    path = write(tmp_path, "pubmed25n0002.xml.gz", gzip.compress(data("pubmed1.xml")))
+    seen: list[int] = []
+
+    result = services.import_path(owner, path, parallel=True, on_read=seen.append)
+
+    assert not result.rejected, result.problems
+    assert result.summary.added == 2
+    assert sum(seen) == path.stat().st_size
+    assert set(Article.objects.values_list("pmid", flat=True)) == {"9997", "12091962"}
+
+
+def test_a_malformed_file_parsed_in_a_separate_process_imports_nothing(
+    owner: User, tmp_path: Path
+) -> None:
+    broken = data("pubmed1.xml").replace(b"</PubmedArticleSet>", b"<PubmedArticle><x>")
+
+    result = services.import_path(owner, write(tmp_path, "cut.xml", broken), parallel=True)
+
+    assert result.rejected
+    assert "cut.xml" in result.problems[0]
+    assert not Article.objects.exists()
+
+
 def test_a_file_that_is_no_reference_format_is_rejected(owner: User, tmp_path: Path) -> None:
     result = services.import_path(owner, write(tmp_path, "notes.txt", b"Just some notes.\n"))
 

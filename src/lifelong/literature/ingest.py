@@ -30,14 +30,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from itertools import islice
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
-from lifelong.literature.evidence import assess_evidence
 from lifelong.literature.formats.model import (
     AbstractSection,
     Author,
@@ -47,89 +45,24 @@ from lifelong.literature.formats.model import (
     PartialDate,
     Record,
 )
-from lifelong.literature.models import (
-    Article,
-    ReadingListEntry,
-    Source,
-    SourceItem,
+from lifelong.literature.models import Article, ReadingListEntry, Source, SourceItem
+from lifelong.literature.parsing import (  # re-exported for the library's callers
+    ArticleFields as ArticleFields,
+)
+from lifelong.literature.parsing import (
+    assess,
+    batched,
     normalise_doi,
     normalise_pmid,
     title_key,
+)
+from lifelong.literature.parsing import (
+    record_to_fields as record_to_fields,
 )
 
 BATCH_SIZE = 1000
 AUTHORITATIVE_KINDS = frozenset({"pubmed", "medline"})
 MAX_REPORTED_SKIPS = 200
-
-T = TypeVar("T")
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-@dataclass(slots=True)
-class ArticleFields:
-    """One incoming record, in the library's terms (see :class:`Article` for the shapes)."""
-
-    title: str
-    pmid: str | None = None
-    doi: str | None = None
-    title_html: str = ""
-    abstract: list[dict[str, str]] = field(default_factory=list)
-    authors: list[dict[str, str]] = field(default_factory=list)
-    journal: str = ""
-    journal_abbreviation: str = ""
-    volume: str = ""
-    issue: str = ""
-    pages: str = ""
-    published_year: int | None = None
-    published_month: int | None = None
-    published_day: int | None = None
-    published_text: str = ""
-    url: str = ""
-    publication_types: list[str] = field(default_factory=list)
-    mesh: list[dict[str, Any]] = field(default_factory=list)
-    keywords: list[str] = field(default_factory=list)
-    evidence_level: str = ""
-    evidence_reason: str = ""
-    retracted: bool = False
-    comments_corrections: list[dict[str, Any]] = field(default_factory=list)
-    source_kind: str = ""
-    location: str = ""  # where it came from, for messages ("file.xml:120")
-
-    def retracts(self) -> list[str]:
-        """PMIDs of the articles this record is a retraction notice of."""
-        found = []
-        for link in self.comments_corrections:
-            if link.get("ref_type") == "RetractionOf":
-                pmid = normalise_pmid(link.get("pmid"))
-                if pmid:
-                    found.append(pmid)
-        return found
-
-
-def assess(record: ArticleFields) -> None:
-    """Set the record's evidence level and reason (and the retraction flag) from its
-    publication types and title, whatever source it came from (feeds carry no types: the
-    title's cues decide)."""
-    evidence = assess_evidence(
-        record.publication_types,
-        record.title,
-        comments_corrections=[
-            CommentCorrection(link.get("ref_type", ""), link.get("pmid"), link.get("source"))
-            for link in record.comments_corrections
-        ],
-    )
-    record.evidence_level = evidence.level
-    reason = evidence.reason
-    if evidence.retracted and evidence.retraction_reason:
-        reason = f"{reason}; retracted: {evidence.retraction_reason}"
-    record.evidence_reason = reason[:300]
-    record.retracted = record.retracted or evidence.retracted
-
 
 # Fields copied from ArticleFields onto Article (identifiers are handled apart).
 CONTENT_FIELDS = tuple(
@@ -560,66 +493,6 @@ class LibraryMerger:
 # --------------------------------------------------------------------------------------------
 # From the parsers' records (lifelong.literature.formats) and back
 # --------------------------------------------------------------------------------------------
-
-SOURCE_KINDS = {"pubmed-xml": "pubmed"}
-
-
-def _author_dict(author: Author) -> dict[str, str]:
-    """``{"collective"}`` or ``{"family", "given"}`` (plus ``orcid`` when known); affiliations
-    are left out of the library."""
-    if author.collective:
-        return {"collective": author.collective}
-    result = {"family": author.family or "", "given": author.given or author.initials or ""}
-    if author.orcid:
-        result["orcid"] = author.orcid
-    return result
-
-
-def record_to_fields(record: Record, file_name: str = "") -> ArticleFields:
-    """A parsed record in the library's terms."""
-    published = record.published
-    journal = record.journal
-    location = file_name
-    if record.line is not None:
-        location = f"{file_name}:{record.line}" if file_name else f"line {record.line}"
-    return ArticleFields(
-        title=record.title,
-        title_html=record.title_html,
-        pmid=record.pmid,
-        doi=record.doi,
-        abstract=[
-            {"label": section.label or "", "text": section.text, "html": section.html}
-            for section in record.abstract
-        ],
-        authors=[_author_dict(author) for author in record.authors],
-        journal=(journal.title or "")[:500],
-        journal_abbreviation=(journal.iso_abbreviation or "")[:200],
-        volume=(journal.volume or "")[:50],
-        issue=(journal.issue or "")[:50],
-        pages=(journal.pages or "")[:100],
-        published_year=published.year if published else None,
-        published_month=published.month if published else None,
-        published_day=published.day if published else None,
-        published_text=(published.text if published else "")[:100],
-        url=(record.url or "")[:2000],
-        publication_types=list(record.publication_types),
-        mesh=[
-            {
-                "descriptor": heading.descriptor,
-                "major": heading.major,
-                "qualifiers": [qualifier.name for qualifier in heading.qualifiers],
-            }
-            for heading in record.mesh
-        ],
-        keywords=list(record.keywords),
-        retracted=record.retracted,
-        comments_corrections=[
-            {"ref_type": link.ref_type, "pmid": link.pmid, "source": link.source}
-            for link in record.comments_corrections
-        ],
-        source_kind=SOURCE_KINDS.get(record.source_format, record.source_format),
-        location=location,
-    )
 
 
 def article_to_record(article: Article) -> Record:

@@ -12,9 +12,6 @@ personal reading (Interest, ReadingListEntry, DigestDelivery).
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,55 +21,22 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from lifelong.literature.parsing import (  # re-exported: the library's identity rules
+    normalise_doi as normalise_doi,
+)
+from lifelong.literature.parsing import (
+    normalise_pmid as normalise_pmid,
+)
+from lifelong.literature.parsing import (
+    normalise_title as normalise_title,
+)
+from lifelong.literature.parsing import (
+    title_key as title_key,
+)
+
 # --------------------------------------------------------------------------------------------
 # Identifiers and the title key used to match records that carry neither PMID nor DOI
 # --------------------------------------------------------------------------------------------
-
-_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-
-
-def normalise_title(title: str) -> str:
-    """Casefolded, accents stripped, punctuation and whitespace collapsed to one space:
-    ``"The <i>APOE</i> Locus: a Review."`` and ``"The APOE locus - a review"`` agree."""
-    decomposed = unicodedata.normalize("NFKD", title.casefold())
-    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NOT_WORD.sub(" ", without_accents).strip()
-
-
-MIN_KEY_TITLE_CHARACTERS = 20
-MIN_KEY_TITLE_WORDS = 3
-
-
-def title_key(title: str, year: int | None) -> str:
-    """A fixed-length index key for (normalised title, year); empty for titles too short to
-    tell papers apart ("Erratum", "Editorial"), which then match by identifier only."""
-    normalised = normalise_title(title)
-    if (
-        len(normalised) < MIN_KEY_TITLE_CHARACTERS
-        or normalised.count(" ") + 1 < MIN_KEY_TITLE_WORDS
-    ):
-        return ""
-    return hashlib.sha1(f"{year or ''}|{normalised}".encode(), usedforsecurity=False).hexdigest()
-
-
-def normalise_doi(doi: str | None) -> str | None:
-    """``https://doi.org/10.1000/ABC`` -> ``10.1000/abc``; None when there is no DOI."""
-    if not doi:
-        return None
-    value = _DOI_PREFIXES.sub("", doi.strip()).strip().lower()
-    return value if value.startswith("10.") else None
-
-
-def normalise_pmid(pmid: str | int | None) -> str | None:
-    """PMIDs as digits without leading zeros; None when absent or not a number."""
-    if pmid is None:
-        return None
-    text = str(pmid).strip()
-    if not text.isdigit() or int(text) == 0:
-        return None
-    return str(int(text))
-
 
 # --------------------------------------------------------------------------------------------
 # The shared library

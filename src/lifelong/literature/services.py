@@ -8,14 +8,14 @@ imports nothing.
 
 from __future__ import annotations
 
-import gzip
 import logging
-import zlib
+import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 import httpx
 from django.conf import settings
@@ -23,32 +23,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifelong.literature import eutils, feeds, netguard
-from lifelong.literature.formats import (
-    DEFAULT_MAX_TEXT_BYTES,
-    Deletion,
-    ParseEvent,
-    Problem,
-    Record,
-    describe_unknown,
-    detect_format,
-    export_records,
-    iter_bytes,
-    iter_pubmed_xml,
-)
+from lifelong.literature.formats import Deletion, Record, export_records, iter_bytes
 from lifelong.literature.ingest import (
     BATCH_SIZE,
     ArticleFields,
     LibraryMerger,
     MergeSummary,
     article_to_record,
-    record_to_fields,
 )
 from lifelong.literature.models import Article, ReadingListEntry, Source
+from lifelong.literature.parsing import (
+    Batch,
+    ParseCrashed,
+    iter_file_batches,
+    parse_in_background,
+    record_to_fields,
+)
 
 logger = logging.getLogger(__name__)
 
-GZIP_MAGIC = b"\x1f\x8b"
-HEAD_BYTES = 64 * 1024
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 
 EXPORT_FORMATS: dict[str, tuple[str, str, str]] = {
     # format: (label, content type, file extension)
@@ -98,33 +92,31 @@ def _import_source(user: Any, name: str) -> Source:
     return source
 
 
-def import_events(
-    user: Any, name: str, events: Iterable[Record | Deletion | Problem]
+def import_batches(
+    user: Any,
+    name: str,
+    batches: Iterable[Batch],
+    on_read: Callable[[int], None] | None = None,
 ) -> FileImport:
-    """Merge one file's parse events into the library for ``user``, atomically: an error
-    problem (a malformed file) rolls everything back and raises :class:`ImportRejected`."""
+    """Merge one file's batches into the library for ``user``, atomically: an error problem
+    (a malformed file) rolls everything back and raises :class:`ImportRejected`."""
     result = FileImport(name=name)
     with transaction.atomic():
         source = _import_source(user, name)
         result.source_id = source.pk
         merger = LibraryMerger(source)
-        batch: list[ArticleFields] = []
-        deletions: list[str] = []
-        for event in events:
-            if isinstance(event, Record):
-                batch.append(record_to_fields(event, name))
-                if len(batch) >= BATCH_SIZE:
-                    merger.merge(batch)
-                    batch = []
-            elif isinstance(event, Deletion):
-                deletions.append(event.pmid)
-            elif event.severity == "error":
-                raise ImportRejected([str(event)])
-            else:
-                merger.summary.skip(str(event))
-        if batch:
-            merger.merge(batch)
-        merger.delete(deletions)
+        for batch in batches:
+            if batch.kind == "records":
+                merger.merge(batch.records)
+            elif batch.kind == "deletions":
+                merger.delete(batch.deletions)
+            elif batch.kind == "progress":
+                if on_read:
+                    on_read(batch.bytes_read)
+            elif batch.problem is not None:
+                if batch.problem.severity == "error":
+                    raise ImportRejected([str(batch.problem)])
+                merger.summary.skip(str(batch.problem))
         source.last_fetched_at = merger.stamp
         source.last_added = merger.summary.new_for_source
         source.save(update_fields=["last_fetched_at", "last_added"])
@@ -132,86 +124,37 @@ def import_events(
     return result
 
 
-class Readable(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
-
-
-class CountingReader:
-    """A binary stream that reports how many bytes were read from it (progress bars)."""
-
-    def __init__(self, stream: Readable, on_read: Callable[[int], None] | None) -> None:
-        self.stream = stream
-        self.on_read = on_read
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
-        if data and self.on_read:
-            self.on_read(len(data))
-        return data
-
-
-class PrefixedReader:
-    """``head`` followed by the rest of ``stream``: the format is sniffed from the head
-    without seeking back (a gzip stream cannot seek cheaply)."""
-
-    def __init__(self, head: bytes, stream: Readable) -> None:
-        self.head = head
-        self.stream = stream
-
-    def read(self, size: int = -1) -> bytes:
-        if self.head:
-            if size < 0 or size >= len(self.head):
-                head, self.head = self.head, b""
-                rest = self.stream.read(-1 if size < 0 else size - len(head))
-                return head + rest
-            head, self.head = self.head[:size], self.head[size:]
-            return head
-        return self.stream.read(size)
-
-
-def iter_stream_events(
-    raw: IO[bytes], name: str, on_read: Callable[[int], None] | None = None
-) -> Iterator[ParseEvent]:
-    """The parse events of one file (plain or gzip), format detected from its content.
-    PubMed XML is streamed (constant memory); the text formats are read whole (they are
-    small), up to the parsers' size limit."""
-    counted = CountingReader(raw, on_read)
-    magic = counted.read(2)
-    source: Readable = PrefixedReader(magic, counted)
-    try:
-        if magic == GZIP_MAGIC:
-            source = gzip.GzipFile(fileobj=source, mode="rb")  # type: ignore[call-overload]
-        head = source.read(HEAD_BYTES)
-    except (OSError, EOFError, zlib.error) as error:
-        yield Problem(name, None, f"the compressed file is cut short or corrupt: {error}")
-        return
-    detected = detect_format(head)
-    if detected is None:
-        yield Problem(name, 1 if head.strip() else None, describe_unknown(head))
-        return
-    stream = PrefixedReader(head, source)
-    if detected == "pubmed-xml":
-        yield from iter_pubmed_xml(stream, name)
-        return
-    try:
-        data = stream.read(DEFAULT_MAX_TEXT_BYTES + 1)
-    except (OSError, EOFError, zlib.error) as error:
-        yield Problem(name, None, f"the compressed file is cut short or corrupt: {error}")
-        return
-    yield from iter_bytes(data, name, detected)
-
-
 def import_path(
-    user: Any, path: Path, *, name: str | None = None, on_read: Callable[[int], None] | None = None
+    user: Any,
+    path: Path,
+    *,
+    name: str | None = None,
+    on_read: Callable[[int], None] | None = None,
+    parallel: bool | None = None,
 ) -> FileImport:
     """Import one file from disk; a malformed or unreadable file gives ``rejected`` with its
-    problems (file:line) and imports nothing."""
+    problems (file:line) and imports nothing.
+
+    Files of ``PARALLEL_MIN_BYTES`` or more are parsed in a separate process while this one
+    merges (``parallel`` forces either way): parsing is most of the work, and the two overlap
+    on a machine with two cores or more."""
     display = name or path.name
     try:
-        with path.open("rb") as raw:
-            return import_events(user, display, iter_stream_events(raw, display, on_read))
+        size = path.stat().st_size
+        if parallel is None:
+            parallel = size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1
+        if parallel:
+            with closing(parse_in_background(path, display, BATCH_SIZE)) as batches:
+                return import_batches(user, display, batches, on_read)
+        with (
+            path.open("rb") as raw,
+            closing(iter_file_batches(raw, display, BATCH_SIZE, on_read)) as batches,
+        ):
+            return import_batches(user, display, batches)
     except ImportRejected as error:
         return FileImport(name=display, problems=error.problems, rejected=True)
+    except ParseCrashed as error:
+        return FileImport(name=display, problems=[f"{display}: {error}"], rejected=True)
     except OSError as error:
         return FileImport(
             name=display, problems=[f"{display}: {error.strerror or error}"], rejected=True
@@ -221,7 +164,8 @@ def import_path(
 def import_upload(user: Any, stream: IO[bytes], name: str) -> FileImport:
     """Import an uploaded file (already size- and content-checked by the form)."""
     try:
-        return import_events(user, name, iter_stream_events(stream, name))
+        with closing(iter_file_batches(stream, name, BATCH_SIZE)) as batches:
+            return import_batches(user, name, batches)
     except ImportRejected as error:
         return FileImport(name=name, problems=error.problems, rejected=True)
 
