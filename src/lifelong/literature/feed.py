@@ -25,7 +25,7 @@ from lifelong.literature import ranking
 from lifelong.literature.models import Article, Interest, ReadingListEntry, SourceItem
 
 FEED_WINDOW_WEEKS = 8
-FEED_MAX_CANDIDATES = 1000
+FEED_MAX_CANDIDATES = 500
 Scope = Literal["sources", "library"]
 SCOPES: dict[str, str] = {"sources": "From my sources", "library": "Whole library"}
 

@@ -43,7 +43,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -103,6 +102,8 @@ def evidence_short_label(level: str, reason: str = "") -> str:
 # --------------------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+")
+# Combining marks (accents) that NFKD splits off letters.
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _TERM_SEPARATORS = re.compile(r"[,;\n]+")
 _STOPWORDS_TEXT = """
 a an and are as at be by for from in into is it of on or that the their this to with without
@@ -112,18 +113,25 @@ STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 _stemmer = snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=200_000)
+_STEMS: dict[str, str] = {}
+_MAX_CACHED_STEMS = 500_000
+
+
 def stem(word: str) -> str:
     """The English Snowball stem of one lower-case word (cached: vocabularies repeat)."""
-    return str(_stemmer.stemWord(word))
+    found = _STEMS.get(word)
+    if found is None:
+        if len(_STEMS) >= _MAX_CACHED_STEMS:
+            _STEMS.clear()
+        found = _STEMS[word] = str(_stemmer.stemWord(word))
+    return found
 
 
 def _fold(text: str) -> str:
     text = text.casefold()
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def tokenize(text: str) -> list[str]:
@@ -276,21 +284,29 @@ class _Document:
     descriptors: dict[str, bool]  # normalised descriptor -> major
 
 
-def _index(candidate: Candidate, wanted: frozenset[str]) -> _Document:
-    texts = {
-        "title": candidate.title,
-        "abstract": candidate.abstract,
-        "mesh": " ; ".join(heading.descriptor for heading in candidate.mesh),
+def _field_words(candidate: Candidate) -> dict[str, list[str]]:
+    """The folded words of each field (not stemmed yet)."""
+    return {
+        "title": _WORD.findall(_fold(candidate.title)),
+        "abstract": _WORD.findall(_fold(candidate.abstract)),
+        "mesh": _WORD.findall(_fold(" ; ".join(h.descriptor for h in candidate.mesh))),
     }
+
+
+def _index(
+    candidate: Candidate, fields: dict[str, list[str]], wanted_words: dict[str, str]
+) -> _Document:
+    """``wanted_words`` maps each word whose stem an interest looks for to that stem."""
     positions: dict[str, dict[str, list[int]]] = {}
     lengths: dict[str, int] = {}
-    for name, text in texts.items():
-        stems = tokenize(text)
-        lengths[name] = len(stems)
+    for name, words in fields.items():
+        lengths[name] = len(words)
         found: dict[str, list[int]] = defaultdict(list)
-        for position, token in enumerate(stems):
-            if token in wanted:
-                found[token].append(position)
+        if not wanted_words.keys().isdisjoint(words):
+            for position, word in enumerate(words):
+                token = wanted_words.get(word)
+                if token is not None:
+                    found[token].append(position)
         positions[name] = found
     descriptors: dict[str, bool] = {}
     for heading in candidate.mesh:
@@ -382,7 +398,18 @@ def rank(
     wanted = frozenset(token for phrases in interest_phrases for _, s in phrases for token in s)
     unique_phrases = {stems for phrases in interest_phrases for _, stems in phrases}
 
-    documents = [_index(candidate, wanted) for candidate in candidates]
+    # Stem each distinct word of all the candidates once (words are cached across calls),
+    # then find the interests' words in each field with set operations.
+    candidate_fields = [_field_words(candidate) for candidate in candidates]
+    vocabulary: set[str] = set()
+    for field_words in candidate_fields:
+        for words in field_words.values():
+            vocabulary.update(words)
+    wanted_words = {word: token for word in vocabulary if (token := stem(word)) in wanted}
+    documents = [
+        _index(candidate, field_words, wanted_words)
+        for candidate, field_words in zip(candidates, candidate_fields, strict=True)
+    ]
     count = len(documents)
     average_length = {
         name: (sum(document.lengths[name] for document in documents) / count if count else 0.0)
