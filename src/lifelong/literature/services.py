@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -186,7 +186,7 @@ class RefreshResult:
     summary: MergeSummary | None = None
 
 
-def _merge_batch(source: Source, records: list[ArticleFields], merger: LibraryMerger) -> None:
+def _merge_batch(records: list[ArticleFields], merger: LibraryMerger) -> None:
     with transaction.atomic():
         merger.merge(records)
 
@@ -197,7 +197,7 @@ def _refresh_feed(source: Source, client: httpx.Client, merger: LibraryMerger) -
         return True
     records = fetched.records
     for start in range(0, len(records), BATCH_SIZE):
-        _merge_batch(source, records[start : start + BATCH_SIZE], merger)
+        _merge_batch(records[start : start + BATCH_SIZE], merger)
     source.etag = fetched.etag[:500]
     source.last_modified = fetched.last_modified[:100]
     return False
@@ -331,8 +331,3 @@ def export_articles(articles: Iterable[Article], export_format: str) -> str:
         raise ValueError(f"unknown export format {export_format!r}")
     records = [article_to_record(article) for article in articles]
     return export_records(records, export_format)  # type: ignore[arg-type]
-
-
-def iter_export_chunks(text: str, size: int = 65536) -> Iterator[str]:
-    for start in range(0, len(text), size):
-        yield text[start : start + size]
