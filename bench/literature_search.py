@@ -706,12 +706,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def run(rounds: int) -> int:
+def run(rounds: int, window: int | None = None) -> int:
     vendor = setup_django()
     from django.db import connection
 
     from lifelong.accounts.models import User
     from lifelong.literature import search
+
+    if window is not None:  # to compare ranking windows; the app's is search.RANKING_WINDOW
+        search.RANKING_WINDOW = window
     from lifelong.literature.models import Article, ReadingListEntry
 
     total = Article.objects.count()
@@ -829,6 +832,9 @@ def main() -> int:
     build_parser.add_argument("--articles", type=int, default=1_000_000)
     run_parser = commands.add_parser("run", help="time the queries")
     run_parser.add_argument("--rounds", type=int, default=5)
+    run_parser.add_argument(
+        "--window", type=int, help="rank the newest N matches (default: the app's window)"
+    )
     feed_parser = commands.add_parser("feed", help="time the feed's ranking (no database)")
     feed_parser.add_argument("--candidates", type=int, default=500)
     feed_parser.add_argument("--rounds", type=int, default=20)
@@ -838,7 +844,7 @@ def main() -> int:
     if arguments.command == "build":
         build(arguments.articles)
         return 0
-    return run(arguments.rounds)
+    return run(arguments.rounds, arguments.window)
 
 
 if __name__ == "__main__":

@@ -618,26 +618,29 @@ def _filter_sql(filters: SearchFilters, user_id: int, vendor: str) -> tuple[list
     return where, params
 
 
-def _window_start(
+def _newest_matches(
     cursor: Any, parsed: ParsedQuery, vendor: str, match_params: list[Any]
-) -> int | None:
-    """The smallest article id among the newest :data:`RANKING_WINDOW` matches, or None when
-    there are fewer matches than that (everything is ranked)."""
+) -> tuple[int, int | None]:
+    """One pass over the newest matches (no ranking): how many there are, up to just past the
+    count cap and the ranking window, and the smallest id among the newest
+    :data:`RANKING_WINDOW` when there are more matches than that (else None)."""
+    enough = max(COUNT_CAP, RANKING_WINDOW) + 1
     if vendor == "sqlite":
         cursor.execute(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
-            [*match_params, RANKING_WINDOW - 1],
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC "
+            "LIMIT %s",
+            [*match_params, enough],
         )
     else:
         tsquery, _ = postgres_tsquery(parsed)
         cursor.execute(
             f"SELECT s.article_id FROM {PG_TABLE} AS s WHERE s.document @@ ({tsquery}) "
-            "ORDER BY s.article_id DESC LIMIT 1 OFFSET %s",
-            [*match_params, RANKING_WINDOW - 1],
+            "ORDER BY s.article_id DESC LIMIT %s",
+            [*match_params, enough],
         )
-    row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    ids = [row[0] for row in cursor.fetchall()]
+    start = int(ids[RANKING_WINDOW - 1]) if len(ids) > RANKING_WINDOW else None
+    return len(ids), start
 
 
 def _ranked_ids(
@@ -654,6 +657,7 @@ def _ranked_ids(
     where, filter_params = _filter_sql(filters, user_id, vendor)
     windowed = False
     start: int | None = None
+    counted: int | None = None
     with connection.cursor() as cursor:
         if parsed.empty:
             source = f"{ARTICLE_TABLE} AS a"
@@ -673,7 +677,7 @@ def _ranked_ids(
                 where.insert(0, f"f.{FTS_TABLE} MATCH %s")
             else:
                 source, where, filter_params = f"{FTS_TABLE} AS f", [f"f.{FTS_TABLE} MATCH %s"], []
-                start = _window_start(cursor, parsed, vendor, match_params)
+                counted, start = _newest_matches(cursor, parsed, vendor, match_params)
             identifier = "f.rowid"
             score = "-f.rank"
             order = "f.rank, f.rowid DESC"
@@ -684,7 +688,7 @@ def _ranked_ids(
                 source += f" JOIN {ARTICLE_TABLE} AS a ON a.id = s.article_id"
             else:
                 where, filter_params = [], []
-                start = _window_start(cursor, parsed, vendor, match_params)
+                counted, start = _newest_matches(cursor, parsed, vendor, match_params)
             where.insert(0, "s.document @@ q.query")
             identifier = "s.article_id"
             score = f"ts_rank_cd('{PG_WEIGHTS}', s.document, q.query, 32)"
@@ -702,7 +706,9 @@ def _ranked_ids(
             [*ranked_params, limit, offset],
         )
         rows = [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
-        if offset == 0 and len(rows) < limit and not windowed:
+        if counted is not None:
+            total = counted
+        elif offset == 0 and len(rows) < limit:
             total = len(rows)
         else:
             cursor.execute(
