@@ -301,6 +301,23 @@ def test_a_retraction_notice_flags_the_article_it_retracts() -> None:
     assert merger.summary.retractions_flagged == 1
 
 
+def test_a_retraction_stays_flagged_when_a_lagging_record_arrives() -> None:
+    merge(paper(pmid="100"))
+    merge(
+        paper(
+            pmid="200",
+            title="Retraction notice: telomere length and pancreatic cancer risk",
+            comments_corrections=[{"ref_type": "RetractionOf", "pmid": "100", "source": "Gut"}],
+        )
+    )
+
+    merge(paper(pmid="100", volume="66"))
+
+    article = Article.objects.get(pmid="100")
+    assert article.volume == "66"
+    assert article.retracted
+
+
 def test_an_updated_record_marked_retracted_is_flagged() -> None:
     merge(paper(pmid="100"))
 

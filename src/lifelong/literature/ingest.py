@@ -424,7 +424,9 @@ class LibraryMerger:
             value = getattr(record, name)
             if replace or _empty(getattr(article, name)):
                 if name == "retracted":
-                    value = value or (article.retracted and not incoming_authoritative)
+                    # sticky: a retraction seen once (on this record or through a notice
+                    # that points at it) is never undone by a record that lags behind
+                    value = value or article.retracted
                 setattr(article, name, value)
         article.pmid = article.pmid or item.pmid
         if item.doi and item.doi != article.doi:
