@@ -1,10 +1,15 @@
 """Benchmark: the dashboard for a user with 5 licenses and 1,000 CE activities over 6 years.
 
-Run with ``LIFELONG_DATA_DIR=var/bench .venv/bin/python bench/dashboard.py [--renders N]``.
+Run with ``LIFELONG_DATA_DIR=var/bench .venv/bin/python bench/dashboard.py [--renders N]
+[--plans N]``.
 It builds a throwaway SQLite database in the data directory, renders ``/dashboard/`` through
 Django's test client (after a warm-up), and prints the median and p95 server time per render
 and the number of queries, next to the same figures for a user with 10 activities (the query
-count must not depend on the number of activities). Target: at most 150 ms per render; the
+count must not depend on the number of activities). ``--plans N`` gives both users N planned
+courses over the next four months, so that each card also shows the compliance projection;
+``--short`` leaves the ledger without the topics the boards require, so that every license is
+short and the projection searches the plans (the costly case).
+Target: at most 150 ms per render; the
 exit status is 0 when the median render meets it and both users' query counts are equal.
 """
 
@@ -41,9 +46,9 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from lifelong.accounts.models import User  # noqa: E402
-from lifelong.credits.models import Activity  # noqa: E402
+from lifelong.credits.models import Activity, PlannedActivity  # noqa: E402
+from lifelong.credits.planning import license_statuses_with_projections  # noqa: E402
 from lifelong.licensure.models import License  # noqa: E402
-from lifelong.licensure.services import license_statuses  # noqa: E402
 
 TARGET_MS = 150.0
 LICENSES = [  # (rule set, deadline, roles): five boards with different cycle and deadline rules
@@ -76,13 +81,24 @@ KINDS = ["course", "course", "course", "conference", "peer-consultation", "teach
 APPROVALS = ["nbcc:6361", "apa", "aswb-ace", "ny-sed", "board", "aamft", ""]
 
 
-def activities_for(user: User, count: int, today: date, seed: int = 7) -> list[Activity]:
+# Topics no catalog requirement asks for: a ledger of these leaves every topic requirement short.
+UNREQUIRED_TOPIC_MIXES = [
+    "clinical-practice",
+    "trauma;clinical-practice",
+    "assessment",
+    "self-care",
+]
+
+
+def activities_for(
+    user: User, count: int, today: date, seed: int = 7, mixes: list[str] = TOPIC_MIXES
+) -> list[Activity]:
     """``count`` activities spread over the six years before ``today``."""
     rng = random.Random(seed)
     activities = []
     for number in range(count):
         topics: list[dict[str, Any]] = []
-        for entry in rng.choice(TOPIC_MIXES).split(";"):
+        for entry in rng.choice(mixes).split(";"):
             slug, _, hours = entry.partition("=")
             topics.append({"slug": slug, "hours": float(hours) if hours else None})
         approval = rng.choice(APPROVALS)
@@ -103,13 +119,45 @@ def activities_for(user: User, count: int, today: date, seed: int = 7) -> list[A
     return activities
 
 
-def make_user(email: str, activity_count: int, today: date) -> User:
+def plans_for(user: User, count: int, today: date, seed: int = 11) -> list[PlannedActivity]:
+    """``count`` planned courses over the four months after ``today``, going through the topic
+    mixes in turn (so that plans cover every topic a board asks for)."""
+    rng = random.Random(seed)
+    plans = []
+    for number in range(count):
+        topics: list[dict[str, Any]] = []
+        for entry in TOPIC_MIXES[number % len(TOPIC_MIXES)].split(";"):
+            slug, _, hours = entry.partition("=")
+            topics.append({"slug": slug, "hours": float(hours) if hours else None})
+        plans.append(
+            PlannedActivity(
+                user=user,
+                title=f"Planned {number}: {str(topics[0]['slug']).replace('-', ' ')}",
+                provider=rng.choice(["PESI", "APA", "NASW", "Local university", "Relias"]),
+                planned_on=today + timedelta(days=rng.randrange(120)),
+                hours=Decimal(rng.choice(["3", "6", "7"])),
+                format=rng.choice(["in-person", "live-online"]),
+                kind="course",
+                topics=topics,
+                approvals=[{"body": "apa", "number": ""}],
+            )
+        )
+    return plans
+
+
+def make_user(
+    email: str, activity_count: int, today: date, plan_count: int = 0, short: bool = False
+) -> User:
     user = User.objects.create_user(email=email, password=None, birth_month=4)
     for ruleset_id, expires_on, roles in LICENSES:
         License.objects.create(
             user=user, ruleset_id=ruleset_id, expires_on=expires_on, roles=roles, label=ruleset_id
         )
-    Activity.objects.bulk_create(activities_for(user, activity_count, today), batch_size=500)
+    mixes = UNREQUIRED_TOPIC_MIXES if short else TOPIC_MIXES
+    Activity.objects.bulk_create(
+        activities_for(user, activity_count, today, mixes=mixes), batch_size=500
+    )
+    PlannedActivity.objects.bulk_create(plans_for(user, plan_count, today))
     return user
 
 
@@ -148,6 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=50, help="timed renders (default 50)")
     parser.add_argument("--activities", type=int, default=1000)
+    parser.add_argument("--plans", type=int, default=0, help="planned courses per user")
+    parser.add_argument(
+        "--short",
+        action="store_true",
+        help="activities only on topics no board requires: every license is short, and the "
+        "projection searches the plans for each one",
+    )
     parser.add_argument(
         "--no-freeze-gc",
         dest="freeze_gc",
@@ -162,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     today = timezone.localdate()
-    large = make_user("bench@example.org", args.activities, today)
-    small = make_user("small@example.org", 10, today)
+    large = make_user("bench@example.org", args.activities, today, args.plans, args.short)
+    small = make_user("small@example.org", 10, today, args.plans, args.short)
 
     plain_static: dict[str, Any] = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -178,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     for _ in range(args.renders):
-        license_statuses(large, today)
+        license_statuses_with_projections(large, today)
     service_ms = (time.perf_counter() - start) * 1000 / args.renders
 
     timings, cpu_timings, queries = results["large"]
@@ -189,11 +244,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine:  {platform.node()} · {platform.machine()} · {os.cpu_count()} CPUs · "
           f"Python {platform.python_version()} · {platform.platform()}")  # fmt: skip
     print(
-        f"data:     5 licenses, {args.activities} activities over 6 years; {args.renders} renders"
+        f"data:     5 licenses, {args.activities} activities over 6 years, {args.plans} plans; "
+        f"{args.renders} renders"
     )
+    if args.plans:
+        outcomes = [
+            f"{status.license.ruleset_id} {status.projection.outcome}"
+            if status.projection
+            else f"{status.license.ruleset_id} none"
+            for status in license_statuses_with_projections(large, today)
+        ]
+        print(f"plans:    projection per license: {', '.join(outcomes)}")
     print(f"render:   median {median:.1f} ms, p95 {p95:.1f} ms (target <= {TARGET_MS:.0f} ms)")
     print(f"cpu:      median {cpu_median:.1f} ms, p95 {cpu_p95:.1f} ms of CPU time per render")
-    print(f"service:  license_statuses {service_ms:.1f} ms per call")
+    print(f"service:  license_statuses_with_projections {service_ms:.1f} ms per call")
     print(f"queries:  {queries} per render ({small_queries} with 10 activities)")
     print(f"small:    median {statistics.median(small_timings):.1f} ms with 10 activities")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
