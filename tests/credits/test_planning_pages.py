@@ -357,6 +357,7 @@ def test_completing_opens_the_activity_form_prefilled_from_the_plan(
     assert response.status_code == 200
     html = main_html(response)
     assert 'value="Cultural humility"' in html
+    assert 'name="hours" value="3"' in html
     assert f'value="{(TODAY - timedelta(days=4)).isoformat()}"' in html  # the planned date
     assert re.search(r'value="cultural-competence"[^>]*checked', html)
     assert (

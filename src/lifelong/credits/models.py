@@ -421,7 +421,7 @@ class PlannedActivity(CourseFields):
             "title": self.title,
             "provider": self.provider,
             "completed_on": self.completion_date(today),
-            "hours": self.hours,
+            "hours": self.hours_text,
             "unit": self.unit,
             "format": self.format,
             "kind": self.kind,
