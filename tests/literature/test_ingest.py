@@ -127,6 +127,15 @@ def test_two_papers_with_one_title_but_different_pmids_stay_apart() -> None:
     assert sorted(Article.objects.values_list("pmid", flat=True)) == ["111", "222"]
 
 
+def test_a_title_shared_by_two_stored_papers_matches_neither() -> None:
+    merge(paper(pmid="111"), paper(pmid="222"))
+
+    merge(paper(source_kind="ris", volume="9"))
+
+    assert Article.objects.count() == 3
+    assert Article.objects.filter(volume="9", pmid__isnull=True).count() == 1
+
+
 def test_different_dois_never_match_by_title() -> None:
     merge(paper(doi="10.1000/a", source_kind="ris"))
     merge(paper(doi="10.1000/b", source_kind="ris"))

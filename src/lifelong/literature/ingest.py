@@ -361,7 +361,13 @@ class LibraryMerger:
         if item.doi and item.doi in by_doi:
             candidates.append(by_doi[item.doi])
         if item.key:
-            candidates.extend(by_key.get(item.key, []))
+            by_title = [
+                article
+                for article in by_key.get(item.key, [])
+                if _compatible(article, item.pmid, item.doi)
+            ]
+            if len(by_title) == 1:  # two papers with this title and year: ambiguous, no match
+                candidates.extend(by_title)
         match: Article | None = None
         for candidate in candidates:
             if not _compatible(candidate, item.pmid, item.doi):
