@@ -81,7 +81,10 @@ def test_biber_examples_with_mixed_case_types_and_fields() -> None:
     duplicate = [problem for problem in result.problems if "duplicate key" in problem.message]
     assert [problem.line for problem in duplicate] == [1543]
     angenendt = next(record for record in result.records if record.title.startswith("In Honore"))
-    assert angenendt.title == "In Honore Salvatoris \u2013 Vom Sinn und Unsinn der Patrozinienkunde"
+    # "Salvatoris~-- Vom" in the source: a no-break space and an en dash
+    assert angenendt.title == (
+        "In Honore Salvatoris\xa0\u2013 Vom Sinn und Unsinn der Patrozinienkunde"
+    )
     assert angenendt.journal.title == "Revue d'Histoire Ecclésiastique"
     assert angenendt.publication_types == ("Journal Article",)
     skipped = [problem for problem in result.problems if "no title" in problem.message]

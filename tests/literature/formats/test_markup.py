@@ -3,7 +3,11 @@ dates as the formats write them."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from lifelong.literature.formats.dates import (
@@ -22,8 +26,11 @@ from lifelong.literature.formats.identifiers import (
 from lifelong.literature.formats.markup import (
     render,
     render_html_fragment,
+    render_walk,
+    sanitize_html,
     to_csl_rich_text,
 )
+from tests.literature.formats.data import DATA
 
 
 def rendered(xml: str) -> tuple[str, str]:
@@ -211,3 +218,62 @@ def test_ris_iso_and_csl_dates() -> None:
     assert csl.iso == "2022-11-05"
     assert parse_date_parts([[]]) is None
     assert parse_date_parts("2019") is None
+
+
+def sample_elements() -> list[etree._Element]:
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+    elements = []
+    for path in sorted(DATA.glob("**/*.xml")):
+        if path.name in {"billion_laughs.xml", "truncated.xml", "mismatched_tag.xml"}:
+            continue
+        tree = etree.parse(str(path), parser)
+        if tree.getroot().tag != "PubmedArticleSet":
+            continue
+        elements.extend(
+            tree.iter("ArticleTitle", "AbstractText", "Keyword", "CollectiveName", "BookTitle")
+        )
+    return elements
+
+
+def test_the_fast_path_and_the_walk_agree_on_every_sample() -> None:
+    elements = sample_elements()
+
+    assert len(elements) > 60
+    for element in elements:
+        walked = render_walk(element)
+        assert render(element) == walked
+        assert render(copy.deepcopy(element), disposable=True) == walked
+        assert sanitize_html(walked[1]) == walked[1]  # already what nh3 returns
+
+
+INLINE = ["i", "b", "sup", "sub", "u"]
+MATHML = "http://www.w3.org/1998/Math/MathML"
+texts = st.text(alphabet="ab <>&\"'\n\t\xa0\u2009é=", max_size=6)
+
+
+@st.composite
+def inline_trees(draw: st.DrawFn, depth: int = 0) -> etree._Element:
+    element = etree.Element(draw(st.sampled_from(INLINE)) if depth else "AbstractText")
+    element.text = draw(texts)
+    for _ in range(draw(st.integers(0, 3 if depth < 2 else 0))):
+        if draw(st.integers(0, 4)) == 0:
+            formula = etree.SubElement(element, f"{{{MATHML}}}math")
+            row = etree.SubElement(formula, f"{{{MATHML}}}msub")
+            etree.SubElement(row, f"{{{MATHML}}}mi").text = draw(texts) or "x"
+            etree.SubElement(row, f"{{{MATHML}}}mn").text = "2"
+            child = formula
+        else:
+            child = draw(inline_trees(depth=depth + 1))
+            element.append(child)
+        child.tail = draw(texts)
+    return element
+
+
+@settings(max_examples=300, deadline=None)
+@given(inline_trees())
+def test_the_fast_path_and_the_walk_agree_on_generated_markup(element: etree._Element) -> None:
+    walked = render_walk(element)
+
+    assert render(copy.deepcopy(element), disposable=True) == walked
+    assert render(element) == walked
+    assert sanitize_html(walked[1]) == walked[1]

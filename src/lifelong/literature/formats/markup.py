@@ -32,6 +32,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 INLINE_TAGS = frozenset({"i", "b", "u", "sup", "sub"})
+#: Elements whose text and serialisation need no rewriting (``render``'s fast path).
+SIMPLE_TAGS = frozenset({"i", "b", "sup", "sub"})
+MATHML_NAMESPACE = "{http://www.w3.org/1998/Math/MathML}"
+MATHML_ROOT = MATHML_NAMESPACE + "math"
+#: Stand-ins for formulas while the text around them is read (private-use characters).
+FORMULA_MARK = "\ue000"
+FORMULA_END = "\ue001"
 TAG_ALIASES = {
     "italic": "i",
     "em": "i",
@@ -100,21 +107,28 @@ UNDERLINED_RELATIONS = {"<": "≤", ">": "≥"}
 
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_HTML_TAGS),
-    clean_content_tags={"script", "style"},
+    clean_content_tags={"script", "style", *MATHML_SKIPPED},
     attributes={},
     strip_comments=True,
     link_rel=None,
 )
-_WHITESPACE = re.compile(r"\s+")
+_XML_SPACE = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]")
+_LOCAL_NAMES: dict[str, str] = {}
+_LOCAL_NAMES_LIMIT = 512
 
 
 def escape(text: str) -> str:
-    return html_lib.escape(text, quote=False)
+    """Text for HTML, written as nh3 writes it (a no-break space as ``&nbsp;``)."""
+    escaped = html_lib.escape(text, quote=False)
+    return escaped.replace("\xa0", "&nbsp;") if "\xa0" in escaped else escaped
 
 
 def collapse(text: str) -> str:
-    """Whitespace runs to one space, trimmed."""
-    return " ".join(text.split())
+    """XML whitespace (space, tab, line breaks) runs to one space, trimmed. Other spaces
+    (no-break, thin) are content and stay."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = _XML_SPACE.sub(" ", text)
+    return text.strip(" ")
 
 
 def local_name(tag: str) -> str:
@@ -137,18 +151,88 @@ def plain_text_and_html(text: str) -> tuple[str, str]:
     return collapsed, escape(collapsed)
 
 
-def render(element: etree._Element, dropped_entities: list[str] | None = None) -> tuple[str, str]:
+def render(
+    element: etree._Element,
+    dropped_entities: list[str] | None = None,
+    *,
+    disposable: bool = False,
+) -> tuple[str, str]:
     """An element's content as (plain text, sanitised HTML). Its own tag and tail are not
-    part of it. Entity references found inside are appended to ``dropped_entities``."""
+    part of it. Entity references found inside are appended to ``dropped_entities``.
+
+    Fast path, in C: when the content holds only ``i``, ``b``, ``sup`` and ``sub`` elements
+    without attributes (most PubMed titles and abstracts), the text is lxml's text
+    serialisation and the HTML is lxml's XML serialisation of the content: escaped text and
+    those four tags, already inside the allow-list, which is exactly what nh3 returns for
+    it (tested), so nh3 is not run again. With ``disposable=True`` (the caller throws the
+    tree away afterwards, as the streaming PubMed reader does) MathML formulas are read
+    first (``read_formula``) and replaced by markers, so that the text around them takes the
+    fast path too. Anything else (``u``, entities, other tags, attributes) takes
+    ``render_walk``, which ends with nh3 over the whole. Both paths give the same result
+    (tested)."""
     if len(element) == 0:
-        text = collapse(element.text or "")
+        text = element.text
+        if not text:
+            return "", ""
+        text = collapse(text)
         return text, escape(text)
+    formulas: list[etree._Element] = []
+    for node in element.iterdescendants():
+        tag = node.tag
+        if tag in SIMPLE_TAGS:
+            if len(node.attrib):
+                return render_walk(element, dropped_entities)
+            continue
+        if disposable and isinstance(tag, str) and tag.startswith(MATHML_NAMESPACE):
+            if tag == MATHML_ROOT:
+                formulas.append(node)
+            elif not formulas:  # a MathML element outside any formula
+                return render_walk(element, dropped_entities)
+            continue
+        return render_walk(element, dropped_entities)
+    readings = [read_formula(formula) for formula in formulas]
+    for index, formula in enumerate(formulas):
+        _replace_with_text(formula, f"{FORMULA_MARK}{index}{FORMULA_END}")
+    serialised = etree.tostring(element, encoding=str, with_tail=False)
+    content = serialised[serialised.index(">") + 1 : serialised.rindex("<")]
+    if "/>" in content:  # an empty <i/> would open an element that never closes in HTML
+        return render_walk(element, dropped_entities)
+    text = etree.tostring(element, method="text", encoding=str, with_tail=False)
+    if readings:
+        if content.count(FORMULA_MARK) != len(readings):  # the marker was in the text
+            return render_walk(element, dropped_entities)
+        for index, (formula_text, formula_html) in enumerate(readings):
+            marker = f"{FORMULA_MARK}{index}{FORMULA_END}"
+            text = text.replace(marker, formula_text)
+            content = content.replace(marker, formula_html)
+    if "\xa0" in content:
+        content = content.replace("\xa0", "&nbsp;")  # as nh3 writes it
+    return collapse(text), collapse(content)
+
+
+def _replace_with_text(element: etree._Element, text: str) -> None:
+    """Remove an element from its tree, leaving ``text`` (and its tail) in its place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    replacement = text + (element.tail or "")
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + replacement
+    else:
+        parent.text = (parent.text or "") + replacement
+    parent.remove(element)
+
+
+def render_walk(
+    element: etree._Element, dropped_entities: list[str] | None = None
+) -> tuple[str, str]:
+    """``render`` by walking the tree: every text and tail in document order."""
     text_parts: list[str] = []
     html_parts: list[str] = []
     _walk(element, text_parts, html_parts, dropped_entities)
     text = collapse("".join(text_parts))
-    html = _WHITESPACE.sub(" ", "".join(html_parts)).strip()
-    return text, sanitize_html(html)
+    return text, sanitize_html(collapse("".join(html_parts)))
 
 
 def render_html_fragment(fragment: str) -> tuple[str, str]:
@@ -179,12 +263,10 @@ def _walk(
         elif isinstance(child.tag, str):
             name = local_name(child.tag)
             if name in MATHML_TAGS:
-                if name == "math":
-                    text_parts.append(math_text(child))
-                    html_parts.append(_math_html(child))
-                else:  # a stray MathML element outside <math>: keep its reading
-                    text_parts.append(math_text(child))
-                    html_parts.append(escape(math_text(child)))
+                formula_text, formula_html = read_formula(child)
+                text_parts.append(formula_text)
+                # a stray MathML element outside <math>: keep its reading only
+                html_parts.append(formula_html if name == "math" else escape(formula_text))
             else:
                 name = TAG_ALIASES.get(name, name)
                 relation = UNDERLINED_RELATIONS.get(child.text or "") if name == "u" else None
@@ -208,80 +290,78 @@ def _walk(
             html_parts.append(escape(child.tail))
 
 
-def _element_children(element: etree._Element) -> list[etree._Element]:
-    return [
-        child
-        for child in element
-        if isinstance(child.tag, str) and not isinstance(child, etree._Entity)
-    ]
-
-
 def tag_name(element: etree._Element) -> str:
     """The local name of an element; "" for comments, processing instructions, entities."""
     tag = element.tag
-    return local_name(tag) if isinstance(tag, str) else ""
+    if not isinstance(tag, str):
+        return ""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = local_name(tag)
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_LIMIT:  # a hostile file may invent many tags
+            _LOCAL_NAMES[tag] = name
+    return name
+
+
+def read_formula(formula: etree._Element) -> tuple[str, str]:
+    """A MathML formula as (plain text, HTML), in one pass. The HTML holds only allow-listed
+    MathML elements without attributes and escaped text: it is what nh3 returns for it
+    (tested). Annotations (other encodings of the formula) are left out of both."""
+    html: list[str] = []
+    text = _formula_node(formula, html)
+    return text, "".join(html)
 
 
 def math_text(element: etree._Element) -> str:
     """The reading of a MathML element as plain text (see the module docstring)."""
+    return _formula_node(element, [])
+
+
+def _formula_node(element: etree._Element, html: list[str]) -> str:
     name = tag_name(element)
-    if name in MATHML_TOKENS:
-        return collapse("".join(element.itertext()))
-    if name == "mtext":
-        return _WHITESPACE.sub(" ", "".join(element.itertext()))
-    if name == "mspace":
-        return " "
-    if name in MATHML_SKIPPED or name in ("none", "mprescripts"):
+    if not name or name in MATHML_SKIPPED:
         return ""
-    children = _element_children(element)
-    if name == "mmultiscripts" and children:
-        names = [tag_name(child) for child in children]
-        split = names.index("mprescripts") if "mprescripts" in names else len(children)
-        post, pre = children[1:split], children[split + 1 :]
-        return "".join(
-            [*(math_text(child) for child in pre), math_text(children[0])]
-            + [math_text(child) for child in post]
-        )
-    if name in ("mover", "munder") and len(children) == 2:
-        base_text, accent = math_text(children[0]), math_text(children[1]).strip()
-        if accent in COMBINING_ACCENTS and base_text:
-            return base_text + COMBINING_ACCENTS[accent]
-        return base_text + accent
-    if name == "mfrac" and len(children) == 2:
-        return f"{math_text(children[0])}/{math_text(children[1])}"
-    if name == "msqrt":
-        inner = "".join(math_text(child) for child in children)
-        return f"√{inner}" if len(children) <= 1 else f"√({inner})"
-    if name == "mroot" and len(children) == 2:
-        return f"{math_text(children[1])}√{math_text(children[0])}"
-    return "".join(math_text(child) for child in children)
-
-
-def _math_html(element: etree._Element) -> str:
-    """MathML serialised with local names and no attributes; elements outside the allow-list
-    keep their children (annotations are dropped)."""
-    parts: list[str] = []
-    _math_html_into(element, parts)
-    return "".join(parts)
-
-
-def _math_html_into(element: etree._Element, parts: list[str]) -> None:
-    name = tag_name(element)
-    if name in MATHML_SKIPPED:
-        return
     keep = name in MATHML_TAGS
     if keep:
-        parts.append(f"<{name}>")
-    # whitespace between MathML elements is layout of the source file, not content
-    if element.text and (name == "mtext" or element.text.strip()):
-        parts.append(escape(element.text))
+        html.append(f"<{name}>")
+    if name in MATHML_TOKENS or name == "mtext":
+        raw = "".join(element.itertext()) if len(element) else (element.text or "")
+        text = _XML_SPACE.sub(" ", raw) if name == "mtext" else collapse(raw)
+        if text:
+            html.append(escape(text))
+        if keep:
+            html.append(f"</{name}>")
+        return text
+    if element.text and element.text.strip():
+        html.append(escape(element.text))
+    texts: list[str] = []
+    names: list[str] = []
     for child in element:
         if isinstance(child.tag, str) and not isinstance(child, etree._Entity):
-            _math_html_into(child, parts)
+            texts.append(_formula_node(child, html))
+            names.append(tag_name(child))
         if child.tail and child.tail.strip():
-            parts.append(escape(child.tail))
+            html.append(escape(child.tail))
     if keep:
-        parts.append(f"</{name}>")
+        html.append(f"</{name}>")
+    if name == "mspace":
+        return " "
+    if name == "mmultiscripts" and texts:
+        split = names.index("mprescripts") if "mprescripts" in names else len(texts)
+        return "".join(texts[split + 1 :]) + texts[0] + "".join(texts[1:split])
+    if name in ("mover", "munder") and len(texts) == 2:
+        base, accent = texts[0], texts[1].strip()
+        if accent in COMBINING_ACCENTS and base:
+            return base + COMBINING_ACCENTS[accent]
+        return base + accent
+    if name == "mfrac" and len(texts) == 2:
+        return f"{texts[0]}/{texts[1]}"
+    if name == "msqrt":
+        inner = "".join(texts)
+        return f"√{inner}" if len(texts) <= 1 else f"√({inner})"
+    if name == "mroot" and len(texts) == 2:
+        return f"{texts[1]}√{texts[0]}"
+    return "".join(texts)
 
 
 CSL_TAGS = frozenset({"i", "b", "sup", "sub"})

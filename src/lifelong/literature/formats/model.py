@@ -1,8 +1,11 @@
 """The record model every reader produces and every writer takes (pure, no Django).
 
-Records are frozen dataclasses with tuples for their sequences: they are immutable, hashable
-and cheap to build (the PubMed reader makes thousands a second). Missing values are ``None``
-(or an empty tuple), never an empty string, so that JSON shows ``null`` for "not known".
+A ``Record`` is a frozen dataclass; its parts (dates, abstract sections, authors, journal,
+MeSH headings, links) are named tuples, and every sequence is a tuple: all of it is immutable
+and hashable. Named tuples are built in C, several times faster than frozen dataclasses,
+which matters when the PubMed reader builds thousands of records a second with dozens of
+authors and links each. Missing values are ``None`` (or an empty tuple), never an empty
+string, so that JSON shows ``null`` for "not known".
 
 Text comes in two forms wherever the source may carry inline markup (titles, abstracts):
 ``text`` is plain text with correct spacing, ``html`` is sanitised HTML limited to ``i``,
@@ -24,8 +27,7 @@ RETRACTION_REF_TYPES = frozenset({"RetractionIn"})
 RETRACTED_PUBLICATION = "Retracted Publication"
 
 
-@dataclass(frozen=True, slots=True)
-class PartialDate:
+class PartialDate(NamedTuple):
     """A publication date known to the year, the month or the day.
 
     ``text`` is the date as the source wrote it ("1998 Dec-1999 Jan", "1990 Spring",
@@ -50,8 +52,7 @@ class PartialDate:
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
 
-@dataclass(frozen=True, slots=True)
-class AbstractSection:
+class AbstractSection(NamedTuple):
     """One section of an abstract; ``label`` is ``None`` for an unstructured abstract.
 
     ``category`` is PubMed's ``NlmCategory`` (BACKGROUND, OBJECTIVE, METHODS, RESULTS,
@@ -64,8 +65,7 @@ class AbstractSection:
     category: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Author:
+class Author(NamedTuple):
     """A person (``family``/``given``) or a group (``collective``, e.g. a guideline panel).
 
     ``orcid`` is the bare identifier ("0000-0002-4590-7461"), whatever form the source used.
@@ -88,8 +88,7 @@ class Author:
         return " ".join(part for part in parts if part)
 
 
-@dataclass(frozen=True, slots=True)
-class Journal:
+class Journal(NamedTuple):
     """Where the article appeared. ``pages`` is as printed ("1116-1122", "113-25", "e123")."""
 
     title: str | None = None
@@ -106,6 +105,9 @@ class Journal:
         )
 
 
+NO_JOURNAL = Journal()
+
+
 class MeshQualifier(NamedTuple):
     """A MeSH qualifier (subheading) and whether it is marked as a major topic."""
 
@@ -113,8 +115,7 @@ class MeshQualifier(NamedTuple):
     major: bool
 
 
-@dataclass(frozen=True, slots=True)
-class MeshHeading:
+class MeshHeading(NamedTuple):
     """A MeSH descriptor with its qualifiers.
 
     ``descriptor_major`` is the descriptor's own ``MajorTopicYN``; ``major`` is true when the
@@ -131,8 +132,7 @@ class MeshHeading:
         return self.descriptor_major or any(qualifier.major for qualifier in self.qualifiers)
 
 
-@dataclass(frozen=True, slots=True)
-class CommentCorrection:
+class CommentCorrection(NamedTuple):
     """A link to another citation: ``ref_type`` is PubMed's ``RefType`` ("RetractionIn",
     "ErratumIn", "RetractionOf", "UpdateIn", "CommentIn", "Cites", ...), ``source`` the
     citation as text ("Gut. 2018 Jan;67(1):1")."""
@@ -160,7 +160,7 @@ class Record:
     pmcid: str | None = None
     abstract: tuple[AbstractSection, ...] = ()
     authors: tuple[Author, ...] = ()
-    journal: Journal = field(default_factory=Journal)
+    journal: Journal = NO_JOURNAL
     published: PartialDate | None = None
     publication_types: tuple[str, ...] = ()
     mesh: tuple[MeshHeading, ...] = ()

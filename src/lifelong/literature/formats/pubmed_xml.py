@@ -18,7 +18,6 @@ has been yielded.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import zlib
 from collections.abc import Iterator
@@ -136,9 +135,25 @@ def iter_pubmed_xml(source: XmlSource, name: str | None = None) -> Iterator[Pars
 
 
 def _text(element: etree._Element | None) -> str | None:
-    if element is None or element.text is None:
+    """An element's own text, whitespace collapsed; ``None`` when empty."""
+    if element is None:
         return None
-    return collapse(element.text) or None
+    text = element.text
+    if not text:
+        return None
+    text = text.strip()
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = collapse(text)
+    return text or None
+
+
+def _pmid(element: etree._Element) -> str | None:
+    text = element.text
+    if text:
+        text = text.strip()
+        if text.isdigit():
+            return text.lstrip("0") or None
+    return normalize_pmid(text)
 
 
 def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
@@ -166,16 +181,16 @@ def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
     for child in citation:
         tag = child.tag
         if tag == "PMID":
-            pmid = normalize_pmid(child.text)
+            pmid = _pmid(child)
         elif tag == "Article":
             for part in child:
                 part_tag = part.tag
                 if part_tag == "Journal":
                     journal, published = _journal(part)
                 elif part_tag == "ArticleTitle":
-                    title, title_html = render(part, dropped)
+                    title, title_html = render(part, dropped, disposable=True)
                 elif part_tag == "VernacularTitle":
-                    vernacular, vernacular_html = render(part, dropped)
+                    vernacular, vernacular_html = render(part, dropped, disposable=True)
                 elif part_tag == "Pagination":
                     journal = _with_pages(journal, part)
                 elif part_tag == "ELocationID":
@@ -260,11 +275,11 @@ def _book_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
     for child in document:
         tag = child.tag
         if tag == "ArticleTitle":
-            title, title_html = render(child, dropped)
+            title, title_html = render(child, dropped, disposable=True)
         elif tag == "Book":
             for part in child:
                 if part.tag == "BookTitle":
-                    book_title, book_title_html = render(part, dropped)
+                    book_title, book_title_html = render(part, dropped, disposable=True)
                 elif part.tag == "PubDate":
                     published = _date_of(part)
                 elif part.tag == "AuthorList" and not authors:
@@ -352,7 +367,7 @@ def _with_pages(journal: Journal, pagination: etree._Element) -> Journal:
         start = _text(pagination.find("StartPage"))
         end = _text(pagination.find("EndPage"))
         medline = f"{start}-{end}" if start and end else start
-    return dataclasses.replace(journal, pages=medline)
+    return journal._replace(pages=medline)
 
 
 def _date_of(element: etree._Element) -> PartialDate | None:
@@ -374,7 +389,7 @@ def _abstract(element: etree._Element, dropped: list[str]) -> tuple[AbstractSect
     for child in element:
         if child.tag != "AbstractText":
             continue
-        text, html = render(child, dropped)
+        text, html = render(child, dropped, disposable=True)
         if not text:
             continue
         label = child.get("Label") or None
@@ -400,13 +415,15 @@ def _authors(element: etree._Element, dropped: list[str]) -> tuple[Author, ...]:
             elif tag == "Suffix":
                 suffix = _text(part)
             elif tag == "CollectiveName":
-                collective = render(part, dropped)[0] or None
+                collective = render(part, dropped, disposable=True)[0] or None
             elif tag == "Identifier" and part.get("Source") == "ORCID":
                 orcid = normalize_orcid(part.text)
             elif tag == "AffiliationInfo":
-                affiliation = _text(part.find("Affiliation"))
-                if affiliation:
-                    affiliations.append(affiliation)
+                for info in part:
+                    if info.tag == "Affiliation":
+                        affiliation = _text(info)
+                        if affiliation:
+                            affiliations.append(affiliation)
         if family or given or collective:
             authors.append(
                 Author(family, given, initials, collective, orcid, tuple(affiliations), suffix)
@@ -438,25 +455,26 @@ def _mesh(element: etree._Element) -> tuple[MeshHeading, ...]:
 def _keywords(element: etree._Element, keywords: list[str], dropped: list[str]) -> None:
     for keyword in element:
         if keyword.tag == "Keyword":
-            text = render(keyword, dropped)[0]
+            text = render(keyword, dropped, disposable=True)[0]
             if text and text not in keywords:
                 keywords.append(text)
 
 
 def _comments_corrections(element: etree._Element) -> list[CommentCorrection]:
+    """Comments, errata, retractions, updates... ``Cites`` links are left out: they are the
+    article's references (older records list them here, newer ones in ``ReferenceList``,
+    which is not read either), not comments on or corrections of it."""
     links = []
     for link in element:
-        if link.tag != "CommentsCorrections":
-            continue
         ref_type = link.get("RefType")
-        if not ref_type:
+        if not ref_type or ref_type == "Cites" or link.tag != "CommentsCorrections":
             continue
         source = pmid = None
         for part in link:
             if part.tag == "RefSource":
                 source = _text(part)
             elif part.tag == "PMID":
-                pmid = normalize_pmid(part.text)
+                pmid = _pmid(part)
         links.append(CommentCorrection(ref_type, pmid, source))
     return links
 
