@@ -214,6 +214,14 @@ def _refresh_pubmed(
     outcome = client.search_ids(
         source.query, start, today, max_ids=settings.LIFELONG_PUBMED_MAX_IDS_PER_REFRESH
     )
+    if outcome.capped or outcome.truncated_windows:
+        logger.warning(
+            "PubMed search %s matched more than one refresh fetches (capped at %s ids; "
+            "days over 9,999 ids: %s)",
+            source.pk,
+            settings.LIFELONG_PUBMED_MAX_IDS_PER_REFRESH,
+            [window[0].isoformat() for window in outcome.truncated_windows],
+        )
     known = dict(
         Article.objects.current().filter(pmid__in=outcome.ids).values_list("pmid", "pk").iterator()
     )
