@@ -11,6 +11,7 @@ one is named.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from lifelong.literature.formats.model import PartialDate
@@ -120,6 +121,7 @@ def parse_free_text_date(text: str) -> PartialDate | None:
     return make_date(int(match["year"]), month, day, text)
 
 
+@functools.lru_cache(maxsize=4096)  # a baseline file repeats its journals' issue dates
 def parse_pubmed_date(
     year: str | None,
     month: str | None = None,

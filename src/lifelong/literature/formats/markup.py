@@ -24,7 +24,6 @@ Decisions:
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 
 import nh3
@@ -114,13 +113,16 @@ _CLEANER = nh3.Cleaner(
 )
 _XML_SPACE = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]")
 _LOCAL_NAMES: dict[str, str] = {}
+_OPEN_TAGS = {name: f"<{name}>" for name in ALLOWED_HTML_TAGS}
+_CLOSE_TAGS = {name: f"</{name}>" for name in ALLOWED_HTML_TAGS}
 _LOCAL_NAMES_LIMIT = 512
 
 
 def escape(text: str) -> str:
     """Text for HTML, written as nh3 writes it (a no-break space as ``&nbsp;``)."""
-    escaped = html_lib.escape(text, quote=False)
-    return escaped.replace("\xa0", "&nbsp;") if "\xa0" in escaped else escaped
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\xa0", "&nbsp;") if "\xa0" in text else text
 
 
 def collapse(text: str) -> str:
@@ -308,42 +310,47 @@ def read_formula(formula: etree._Element) -> tuple[str, str]:
     MathML elements without attributes and escaped text: it is what nh3 returns for it
     (tested). Annotations (other encodings of the formula) are left out of both."""
     html: list[str] = []
-    text = _formula_node(formula, html)
+    text = _formula_node(formula, tag_name(formula), html)
     return text, "".join(html)
 
 
 def math_text(element: etree._Element) -> str:
     """The reading of a MathML element as plain text (see the module docstring)."""
-    return _formula_node(element, [])
+    return _formula_node(element, tag_name(element), [])
 
 
-def _formula_node(element: etree._Element, html: list[str]) -> str:
-    name = tag_name(element)
+def _formula_node(element: etree._Element, name: str, html: list[str]) -> str:
     if not name or name in MATHML_SKIPPED:
         return ""
     keep = name in MATHML_TAGS
     if keep:
-        html.append(f"<{name}>")
+        html.append(_OPEN_TAGS[name])
     if name in MATHML_TOKENS or name == "mtext":
         raw = "".join(element.itertext()) if len(element) else (element.text or "")
         text = _XML_SPACE.sub(" ", raw) if name == "mtext" else collapse(raw)
         if text:
             html.append(escape(text))
         if keep:
-            html.append(f"</{name}>")
+            html.append(_CLOSE_TAGS[name])
         return text
     if element.text and element.text.strip():
         html.append(escape(element.text))
     texts: list[str] = []
     names: list[str] = []
+    local_names = _LOCAL_NAMES
     for child in element:
-        if isinstance(child.tag, str) and not isinstance(child, etree._Entity):
-            texts.append(_formula_node(child, html))
-            names.append(tag_name(child))
-        if child.tail and child.tail.strip():
-            html.append(escape(child.tail))
+        tag = child.tag
+        child_name = local_names.get(tag) if isinstance(tag, str) else ""
+        if child_name is None:
+            child_name = tag_name(child)
+        if child_name:
+            texts.append(_formula_node(child, child_name, html))
+            names.append(child_name)
+        tail = child.tail
+        if tail and tail.strip():
+            html.append(escape(tail))
     if keep:
-        html.append(f"</{name}>")
+        html.append(_CLOSE_TAGS[name])
     if name == "mspace":
         return " "
     if name == "mmultiscripts" and texts:

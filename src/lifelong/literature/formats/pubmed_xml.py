@@ -19,6 +19,7 @@ has been yielded.
 from __future__ import annotations
 
 import datetime
+import functools
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,7 @@ from lifelong.literature.formats.identifiers import (
 )
 from lifelong.literature.formats.markup import collapse, render
 from lifelong.literature.formats.model import (
+    NO_JOURNAL,
     AbstractSection,
     Author,
     CommentCorrection,
@@ -51,6 +53,11 @@ from lifelong.literature.formats.model import (
 )
 
 RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation")
+# The most numerous parts of a record, built from complete tuples in C: a named tuple's own
+# __new__ is Python code (its defaults), twice as slow, and these are built by the dozen.
+_new_author = functools.partial(tuple.__new__, Author)
+_new_heading = functools.partial(tuple.__new__, MeshHeading)
+_new_qualifier = functools.partial(tuple.__new__, MeshQualifier)
 ROOT_TAGS = frozenset({"PubmedArticleSet", "PubmedArticle", "PubmedBookArticle"})
 
 
@@ -157,7 +164,12 @@ def _pmid(element: etree._Element) -> str | None:
 
 
 def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
-    citation = element.find("MedlineCitation")
+    citation = pubmed_data = None
+    for part in element:
+        if part.tag == "MedlineCitation":
+            citation = part
+        elif part.tag == "PubmedData":
+            pubmed_data = part
     if citation is None:
         yield Problem(name, element.sourceline, "PubmedArticle without MedlineCitation: skipped")
         return
@@ -167,9 +179,10 @@ def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
     vernacular = vernacular_html = ""
     abstract: tuple[AbstractSection, ...] = ()
     authors: tuple[Author, ...] = ()
-    journal = Journal()
+    journal = NO_JOURNAL
+    pages: str | None = None
     published: PartialDate | None = None
-    article_date: PartialDate | None = None
+    article_date: etree._Element | None = None
     publication_types: list[str] = []
     mesh: tuple[MeshHeading, ...] = ()
     keywords: list[str] = []
@@ -192,7 +205,7 @@ def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
                 elif part_tag == "VernacularTitle":
                     vernacular, vernacular_html = render(part, dropped, disposable=True)
                 elif part_tag == "Pagination":
-                    journal = _with_pages(journal, part)
+                    pages = _pages(part)
                 elif part_tag == "ELocationID":
                     if doi is None and part.get("EIdType") == "doi" and part.get("ValidYN") != "N":
                         doi = normalize_doi(part.text)
@@ -208,7 +221,7 @@ def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
                         text for text in (_text(item) for item in part) if text is not None
                     ]
                 elif part_tag == "ArticleDate" and article_date is None:
-                    article_date = _date_of(part)
+                    article_date = part  # read only when there is no PubDate
         elif tag == "MeshHeadingList":
             mesh = _mesh(child)
         elif tag == "KeywordList":
@@ -219,7 +232,6 @@ def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
             pmcid = normalize_pmcid(child.text)
 
     entrez_date = None
-    pubmed_data = element.find("PubmedData")
     if pubmed_data is not None:
         ids, entrez_date = _pubmed_data(pubmed_data)
         doi = doi or ids.get("doi")
@@ -242,8 +254,8 @@ def _pubmed_article(element: etree._Element, name: str) -> Iterator[ParseEvent]:
         pmcid=pmcid,
         abstract=abstract,
         authors=authors,
-        journal=journal,
-        published=published or article_date,
+        journal=journal._replace(pages=pages) if pages else journal,
+        published=published or (_date_of(article_date) if article_date is not None else None),
         publication_types=tuple(publication_types),
         mesh=mesh,
         keywords=tuple(keywords),
@@ -361,13 +373,14 @@ def _journal(element: etree._Element) -> tuple[Journal, PartialDate | None]:
     return Journal(title, abbreviation, issn, volume, issue), published
 
 
-def _with_pages(journal: Journal, pagination: etree._Element) -> Journal:
-    medline = _text(pagination.find("MedlinePgn"))
-    if medline is None:
-        start = _text(pagination.find("StartPage"))
-        end = _text(pagination.find("EndPage"))
-        medline = f"{start}-{end}" if start and end else start
-    return journal._replace(pages=medline)
+def _pages(pagination: etree._Element) -> str | None:
+    """``MedlinePgn`` ("1116-22"), else ``StartPage``-``EndPage``."""
+    parts = {part.tag: _text(part) for part in pagination}
+    medline = parts.get("MedlinePgn")
+    if medline:
+        return medline
+    start, end = parts.get("StartPage"), parts.get("EndPage")
+    return f"{start}-{end}" if start and end else start
 
 
 def _date_of(element: etree._Element) -> PartialDate | None:
@@ -412,21 +425,23 @@ def _authors(element: etree._Element, dropped: list[str]) -> tuple[Author, ...]:
                 given = _text(part)
             elif tag == "Initials":
                 initials = _text(part)
-            elif tag == "Suffix":
-                suffix = _text(part)
-            elif tag == "CollectiveName":
-                collective = render(part, dropped, disposable=True)[0] or None
-            elif tag == "Identifier" and part.get("Source") == "ORCID":
-                orcid = normalize_orcid(part.text)
             elif tag == "AffiliationInfo":
                 for info in part:
                     if info.tag == "Affiliation":
                         affiliation = _text(info)
                         if affiliation:
                             affiliations.append(affiliation)
+            elif tag == "Suffix":
+                suffix = _text(part)
+            elif tag == "CollectiveName":
+                collective = render(part, dropped, disposable=True)[0] or None
+            elif tag == "Identifier" and part.get("Source") == "ORCID":
+                orcid = normalize_orcid(part.text)
         if family or given or collective:
             authors.append(
-                Author(family, given, initials, collective, orcid, tuple(affiliations), suffix)
+                _new_author(
+                    (family, given, initials, collective, orcid, tuple(affiliations), suffix)
+                )
             )
     return tuple(authors)
 
@@ -446,9 +461,9 @@ def _mesh(element: etree._Element) -> tuple[MeshHeading, ...]:
             elif part.tag == "QualifierName":
                 name = _text(part)
                 if name:
-                    qualifiers.append(MeshQualifier(name, part.get("MajorTopicYN") == "Y"))
+                    qualifiers.append(_new_qualifier((name, part.get("MajorTopicYN") == "Y")))
         if descriptor:
-            headings.append(MeshHeading(descriptor, ui, major, tuple(qualifiers)))
+            headings.append(_new_heading((descriptor, ui, major, tuple(qualifiers))))
     return tuple(headings)
 
 
@@ -504,15 +519,22 @@ def _article_ids(element: etree._Element) -> dict[str, str]:
 def _pubmed_data(element: etree._Element) -> tuple[dict[str, str], datetime.date | None]:
     """The record's identifiers and the day it entered PubMed (``entrez``, else ``pubmed``)."""
     ids: dict[str, str] = {}
-    entrez: datetime.date | None = None
+    entrez: etree._Element | None = None
+    pubmed: etree._Element | None = None
     for child in element:
         if child.tag == "ArticleIdList":
             ids = _article_ids(child)
         elif child.tag == "History":
             for pubmed_date in child:
                 status = pubmed_date.get("PubStatus")
-                if status == "entrez" or (status == "pubmed" and entrez is None):
-                    date = _date_of(pubmed_date)
-                    if date is not None and date.year and date.month and date.day:
-                        entrez = datetime.date(date.year, date.month, date.day)
-    return ids, entrez
+                if status == "entrez":
+                    entrez = pubmed_date
+                elif status == "pubmed":
+                    pubmed = pubmed_date
+    chosen = entrez if entrez is not None else pubmed
+    if chosen is None:
+        return ids, None
+    date = _date_of(chosen)
+    if date is None or not (date.year and date.month and date.day):
+        return ids, None
+    return ids, datetime.date(date.year, date.month, date.day)
