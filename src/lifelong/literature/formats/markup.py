@@ -325,16 +325,17 @@ def _formula_node(element: etree._Element, name: str, html: list[str]) -> str:
     keep = name in MATHML_TAGS
     if keep:
         html.append(_OPEN_TAGS[name])
+    own_text = element.text
     if name in MATHML_TOKENS or name == "mtext":
-        raw = "".join(element.itertext()) if len(element) else (element.text or "")
+        raw = "".join(element.itertext()) if len(element) else (own_text or "")
         text = _XML_SPACE.sub(" ", raw) if name == "mtext" else collapse(raw)
         if text:
             html.append(escape(text))
         if keep:
             html.append(_CLOSE_TAGS[name])
         return text
-    if element.text and element.text.strip():
-        html.append(escape(element.text))
+    if own_text and not own_text.isspace():
+        html.append(escape(own_text))
     texts: list[str] = []
     names: list[str] = []
     local_names = _LOCAL_NAMES
@@ -347,7 +348,7 @@ def _formula_node(element: etree._Element, name: str, html: list[str]) -> str:
             texts.append(_formula_node(child, child_name, html))
             names.append(child_name)
         tail = child.tail
-        if tail and tail.strip():
+        if tail and not tail.isspace():
             html.append(escape(tail))
     if keep:
         html.append(_CLOSE_TAGS[name])
