@@ -293,6 +293,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "url": record.url,
         "status": record.status,
         "entrez_date": record.entrez_date.isoformat() if record.entrez_date else None,
+        "line": record.line,
     }
 
 
