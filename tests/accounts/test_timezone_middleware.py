@@ -38,3 +38,9 @@ def test_one_users_zone_does_not_leak_into_the_next_request(owner: User) -> None
     assert zone_seen_by_view(owner) == "America/Los_Angeles"
 
     assert zone_seen_by_view(AnonymousUser()) == "UTC"
+
+
+def test_the_zone_ends_with_the_request(owner: User) -> None:
+    zone_seen_by_view(owner)
+
+    assert timezone.get_current_timezone_name() == "UTC"

@@ -20,10 +20,6 @@ OPERATIONS = {
     "/api/activities/import": {"post"},
     "/api/rulesets": {"get"},
     "/api/rulesets/{ruleset_id}": {"get"},
-    "/api/plans": {"get", "post"},
-    "/api/plans/{plan_id}": {"get", "put", "patch", "delete"},
-    "/api/plans/{plan_id}/complete": {"post"},
-    "/api/licenses/{license_id}/projection": {"get"},
     "/api/licenses/{license_id}/audit-packets": {"post"},
     "/api/audit-packets/{packet_id}": {"get"},
     "/api/audit-packets/{packet_id}/download": {"get"},
@@ -32,6 +28,17 @@ OPERATIONS = {
     "/api/certificates/{certificate_id}/file": {"get"},
     "/api/certificates/{certificate_id}/activities": {"post"},
     "/api/certificates/{certificate_id}/activities/{activity_id}": {"delete"},
+    "/api/plans": {"get", "post"},
+    "/api/plans/{plan_id}": {"get", "put", "patch", "delete"},
+    "/api/plans/{plan_id}/complete": {"post"},
+    "/api/licenses/{license_id}/projection": {"get"},
+    "/api/literature/feed": {"get"},
+    "/api/literature/search": {"get"},
+    "/api/literature/digest": {"get"},
+    "/api/literature/interests": {"get", "post"},
+    "/api/literature/interests/{interest_id}": {"get", "patch", "delete"},
+    "/api/literature/reading-list": {"get", "post"},
+    "/api/literature/reading-list/{entry_id}": {"get", "patch", "delete"},
 }
 
 

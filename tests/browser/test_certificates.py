@@ -65,6 +65,7 @@ def test_uploaded_certificates_become_activities_and_the_license_compliant(page:
     page.goto("/activities/")
     page.get_by_role("link", name="Certificates").click()
     page.get_by_role("link", name="Upload certificates").click()
+    expect(page.locator(".drop-zone.is-enhanced")).to_be_visible()  # upload.js has run
     page.get_by_label("Certificate files").set_input_files(
         files=[
             pdf_payload(

@@ -1,4 +1,7 @@
-"""Activate each user's own time zone, so that dates and deadlines read as theirs."""
+"""Activate each user's own time zone, so that dates and deadlines read as theirs.
+
+The zone is active for the request only (``timezone.override``): a thread that serves the
+next request, or a test that calls views in-process, does not inherit it."""
 
 from __future__ import annotations
 
@@ -16,11 +19,11 @@ class TimezoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         name = getattr(user, "time_zone", "") if user is not None else ""
+        zone: zoneinfo.ZoneInfo | None = None
         if name:
             try:
-                timezone.activate(zoneinfo.ZoneInfo(name))
+                zone = zoneinfo.ZoneInfo(name)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
+                zone = None
+        with timezone.override(zone):
+            return self.get_response(request)

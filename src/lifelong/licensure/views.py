@@ -305,6 +305,7 @@ def ruleset_delete(request: AuthenticatedHttpRequest, ruleset_id: str) -> HttpRe
     }
     return render(request, "licensure/ruleset_confirm_delete.html", context)
 
+
 # --------------------------------------------------------------------------------------------
 # Audit packets
 # --------------------------------------------------------------------------------------------

@@ -148,7 +148,7 @@ def _text(element: etree._Element | None) -> str | None:
     text = element.text
     if not text:
         return None
-    text = text.strip()
+    text = text.strip(" \t\r\n")  # XML whitespace only, as ``collapse``
     if "  " in text or "\n" in text or "\t" in text or "\r" in text:
         text = collapse(text)
     return text or None
@@ -157,7 +157,7 @@ def _text(element: etree._Element | None) -> str | None:
 def _pmid(element: etree._Element) -> str | None:
     text = element.text
     if text:
-        text = text.strip()
+        text = text.strip(" \t\r\n")
         if text.isdigit():
             return text.lstrip("0") or None
     return normalize_pmid(text)
