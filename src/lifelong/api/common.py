@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Self, TypeVar
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    model_validator,
+)
 from pydantic import ValidationError as PydanticValidationError
 
 from lifelong.accounts.models import User
@@ -128,6 +134,29 @@ class InputSchema(Schema):
     """A request body: a JSON object whose unknown fields are errors, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class PatchSchema(InputSchema):
+    """A PATCH body: the fields given change, the others stay; none of them may be null."""
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
+        if nulls:
+            raise ValueError(f"these fields cannot be null: {', '.join(nulls)}")
+        return self
+
+
+WholeSchema = TypeVar("WholeSchema", bound=Schema)
+
+
+def patched(schema: type[WholeSchema], current: Mapping[str, Any], patch: Schema) -> WholeSchema:
+    """``current`` with the fields ``patch`` sets, validated as a whole ``schema``: a PATCH must
+    leave a valid object. Problems are a 422 located in the body, as ninja's own."""
+    try:
+        return schema.model_validate({**current, **patch.model_dump(exclude_unset=True)})
+    except PydanticValidationError as error:
+        raise body_errors(error) from None
 
 
 # Responses every authenticated operation may give; 400 is a body that is not JSON.

@@ -3,7 +3,7 @@
 ``/complete`` to record one as done) and ``/api/licenses/{id}/projection``."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from pydantic import AfterValidator, Strict, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Strict, ValidationInfo, field_validator
 from pydantic import ValidationError as SchemaError
 
 from lifelong.accounts.models import User
@@ -29,9 +29,11 @@ from lifelong.api.common import (
     InputSchema,
     ObjectId,
     Pagination,
+    PatchSchema,
     body_errors,
     hundredths,
     invalid,
+    patched,
     request_user,
     text,
     today_for,
@@ -147,7 +149,7 @@ class ActivityIn(CourseIn):
         return self.course_fields(self.completed_on)
 
 
-class CoursePatch(InputSchema):
+class CoursePatch(PatchSchema):
     """Only the fields given change; the result must still be valid."""
 
     title: Annotated[str, text(300, required=True)] | None = None
@@ -159,13 +161,6 @@ class CoursePatch(InputSchema):
     topics: list[TopicShareIn] | None = Field(None, max_length=30)
     approvals: list[ApprovalIn] | None = Field(None, max_length=20)
     notes: Annotated[str, text(10_000)] | None = None
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> Self:
-        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
-        if nulls:
-            raise ValueError(f"these fields cannot be null: {', '.join(nulls)}")
-        return self
 
 
 class ActivityPatch(CoursePatch):
@@ -408,11 +403,7 @@ def update_activity(
     request: HttpRequest, activity_id: ObjectId, payload: ActivityPatch
 ) -> Activity:
     activity = owned_activity(request, activity_id)
-    merged = {**_as_payload(activity), **payload.model_dump(exclude_unset=True)}
-    try:
-        complete = ActivityIn.model_validate(merged)
-    except SchemaError as error:
-        raise body_errors(error) from None
+    complete = patched(ActivityIn, _as_payload(activity), payload)
     return _save(activity, complete, request_user(request))
 
 
@@ -630,12 +621,7 @@ def replace_plan(request: HttpRequest, plan_id: ObjectId, payload: PlanIn) -> Pl
 )
 def update_plan(request: HttpRequest, plan_id: ObjectId, payload: PlanPatch) -> PlannedActivity:
     plan = owned_plan(request, plan_id)
-    merged = {**_plan_payload(plan), **payload.model_dump(exclude_unset=True)}
-    try:
-        complete = PlanIn.model_validate(merged)
-    except SchemaError as error:
-        raise body_errors(error) from None
-    return _save_plan(plan, complete, request_user(request))
+    return _save_plan(plan, patched(PlanIn, _plan_payload(plan), payload), request_user(request))
 
 
 @router.delete(

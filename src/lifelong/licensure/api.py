@@ -18,7 +18,6 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import AfterValidator, ConfigDict, Strict, model_validator
-from pydantic import ValidationError as SchemaError
 
 from lifelong.accounts.models import User
 from lifelong.api.auth import api_auth
@@ -31,9 +30,9 @@ from lifelong.api.common import (
     InputSchema,
     ObjectId,
     Slug,
-    body_errors,
     hundredths,
     invalid,
+    patched,
     problem,
     request_user,
     text,
@@ -439,12 +438,7 @@ def replace_license(request: HttpRequest, license_id: ObjectId, payload: License
 )
 def update_license(request: HttpRequest, license_id: ObjectId, payload: LicensePatch) -> License:
     license = owned_license(request, license_id)
-    merged = {**_as_payload(license), **payload.model_dump(exclude_unset=True)}
-    try:
-        complete = LicenseIn.model_validate(merged)
-    except SchemaError as error:
-        raise body_errors(error) from None
-    return _save(license, complete, request_user(request))
+    return _save(license, patched(LicenseIn, _as_payload(license), payload), request_user(request))
 
 
 @router.delete(

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import Strict, StrictBool, StringConstraints, field_validator, model_validator
+from pydantic import Strict, StrictBool, StringConstraints, field_validator
 
 from lifelong.api.auth import api_auth
 from lifelong.api.common import (
@@ -19,6 +19,7 @@ from lifelong.api.common import (
     ErrorOut,
     InputSchema,
     ObjectId,
+    PatchSchema,
     invalid,
     request_user,
     text,
@@ -142,19 +143,12 @@ class InterestIn(InputSchema):
     weight: Weight = 1.0
 
 
-class InterestPatch(InputSchema):
+class InterestPatch(PatchSchema):
     label: Annotated[str, text(200, required=True)] | None = None
     kind: Literal["topic", "population", "modality"] | None = None
     terms: list[Term] | None = Field(None, max_length=MAX_TERMS)
     mesh_terms: list[Term] | None = Field(None, max_length=MAX_TERMS)
     weight: Weight | None = None
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> InterestPatch:
-        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
-        if nulls:
-            raise ValueError(f"these fields cannot be null: {', '.join(nulls)}")
-        return self
 
 
 class InterestOut(Schema):
@@ -177,18 +171,11 @@ class ReadingIn(InputSchema):
     applied_how: Annotated[str, text(500)] = ""
 
 
-class ReadingPatch(InputSchema):
+class ReadingPatch(PatchSchema):
     status: ReadStatus | None = None
     notes: Annotated[str, text(20_000)] | None = None
     applied_in_practice: StrictBool | None = None
     applied_how: Annotated[str, text(500)] | None = None
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> ReadingPatch:
-        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
-        if nulls:
-            raise ValueError(f"these fields cannot be null: {', '.join(nulls)}")
-        return self
 
 
 class ReadingOut(Schema):
