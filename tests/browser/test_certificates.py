@@ -1,11 +1,13 @@
 """Certificates in the browser: upload several at once (one of them a photo), confirm the
-activities Lifelong read from the PDFs, enter the photo's by hand, and watch the license
-become compliant; drag and drop onto the upload field."""
+activities Lifelong read from the PDFs, enter the photo's by hand, watch the license become
+compliant, and download the audit packet; drag and drop onto the upload field."""
 
 from __future__ import annotations
 
 import base64
+import io
 import re
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from playwright.sync_api import FilePayload, Page, expect
+from pypdf import PdfReader
 
 from lifelong.accounts.models import User
 from lifelong.licensure.models import License
@@ -125,6 +128,27 @@ def test_uploaded_certificates_become_activities_and_the_license_compliant(page:
     card = license_card(page, "CA LMFT")
     expect(card.get_by_text("COMPLIANT", exact=True)).to_be_visible()
     expect(card).to_contain_text("36 of 36 h")
+
+    # The audit packet: the transcript and every certificate, named by date, provider and title.
+    card.get_by_role("link", name=re.compile("^Transcript")).click()
+    page.get_by_role("link", name="Audit packet").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download audit packet").or_(
+            page.get_by_role("button", name="Download audit packet")
+        ).click()
+    archive = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes()))
+    names = archive.namelist()
+    assert names[:3] == ["README.txt", "transcript.pdf", "activities.csv"]
+    certificates = sorted(name for name in names if name.startswith("certificates/"))
+    assert len(certificates) == 4
+    assert any(name.endswith(".jpg") for name in certificates)
+    assert any("law-and-ethics-dual-relationships" in name for name in certificates)
+    transcript = "".join(
+        page_.extract_text()
+        for page_ in PdfReader(io.BytesIO(archive.read("transcript.pdf"))).pages
+    )
+    assert "Robin Diaz" in transcript
+    assert "Cultural Humility in Couple Therapy" in transcript
 
 
 def test_files_dropped_on_the_field_are_uploaded(page: Page) -> None:
