@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("lifelong.licensure.urls")),
     path("", include("lifelong.credits.urls")),
     path("", include("lifelong.literature.urls")),
+    path("", include("lifelong.growth.urls")),
 ]

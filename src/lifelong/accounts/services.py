@@ -17,6 +17,7 @@ from django.utils import timezone
 from lifelong.accounts.models import EmailPreferences, PersonalAccessToken, User
 from lifelong.core.models import Notification
 from lifelong.credits.models import Activity, Certificate, PlannedActivity
+from lifelong.growth.models import Goal
 from lifelong.licensure.models import (
     CalendarFeed,
     License,
@@ -54,6 +55,7 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     Interest: "owner",
     ReadingListEntry: "owner",
     DigestDelivery: "owner",
+    Goal: "user",
 }
 
 # A shared library article, named by what identifies it outside this site.
@@ -157,6 +159,13 @@ def export_user_data(user: User) -> dict[str, Any]:
         "literature_digests_sent": [
             _row(delivery, exclude=["owner"])
             for delivery in DigestDelivery.objects.filter(owner=user)
+        ],
+        "goals": [
+            {
+                **_row(goal, exclude=["user"]),
+                "entries": [_row(entry, exclude=["goal"]) for entry in goal.entries.all()],
+            }
+            for goal in Goal.objects.for_user(user).prefetch_related("entries")
         ],
     }
 
