@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "lifelong.credits",
     "lifelong.literature",
     "lifelong.growth",
+    "lifelong.wellbeing",
 ]
 
 MIDDLEWARE = [

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("lifelong.credits.urls")),
     path("", include("lifelong.literature.urls")),
     path("", include("lifelong.growth.urls")),
+    path("", include("lifelong.wellbeing.urls")),
 ]

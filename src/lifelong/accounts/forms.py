@@ -98,4 +98,4 @@ class EmailPreferencesForm(forms.ModelForm[EmailPreferences]):
 
     class Meta:
         model = EmailPreferences
-        fields = ["reminder_emails", "weekly_summary", "literature_digest"]
+        fields = ["reminder_emails", "weekly_summary", "literature_digest", "wellbeing_emails"]

@@ -163,6 +163,7 @@ class EmailKind(models.TextChoices):
     REMINDERS = "reminders", "Renewal reminders"
     WEEKLY_SUMMARY = "weekly-summary", "Weekly summary"
     LITERATURE_DIGEST = "literature-digest", "Weekly research digest"
+    WELLBEING = "wellbeing", "Well-being reminders and notes"
 
 
 class EmailPreferences(models.Model):
@@ -172,6 +173,7 @@ class EmailPreferences(models.Model):
         EmailKind.REMINDERS: "reminder_emails",
         EmailKind.WEEKLY_SUMMARY: "weekly_summary",
         EmailKind.LITERATURE_DIGEST: "literature_digest",
+        EmailKind.WELLBEING: "wellbeing_emails",
     }
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="email_preferences")
@@ -192,6 +194,13 @@ class EmailPreferences(models.Model):
         default=True,
         help_text="Once a week, when there is something new: the best new articles for your "
         "research interests.",
+    )
+    wellbeing_emails = models.BooleanField(
+        "well-being reminders and notes by email",
+        default=False,
+        help_text="Off unless you turn it on. When a self-check is due, and when your own "
+        "answers suggest it may be time to take care (the subject line never says more than "
+        '"A note from Lifelong").',
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -31,6 +31,16 @@ from lifelong.literature.models import (
     Source,
     SourceItem,
 )
+from lifelong.wellbeing.models import (
+    CareItem,
+    CareTick,
+    CheckIn,
+    Commitment,
+    InstrumentResult,
+    TimeOff,
+    WellbeingSettings,
+    WorkloadWeek,
+)
 
 EXPORT_FORMAT = "lifelong-export"
 EXPORT_VERSION = 1
@@ -56,6 +66,14 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     ReadingListEntry: "owner",
     DigestDelivery: "owner",
     Goal: "user",
+    WellbeingSettings: "user",
+    InstrumentResult: "user",
+    CheckIn: "user",
+    CareItem: "user",
+    CareTick: "user",
+    Commitment: "user",
+    TimeOff: "user",
+    WorkloadWeek: "user",
 }
 
 # A shared library article, named by what identifies it outside this site.
@@ -167,6 +185,28 @@ def export_user_data(user: User) -> dict[str, Any]:
             }
             for goal in Goal.objects.for_user(user).prefetch_related("entries")
         ],
+        "wellbeing": {
+            "settings": [
+                _row(row, exclude=["user"]) for row in WellbeingSettings.objects.filter(user=user)
+            ],
+            "instrument_results": [
+                _row(row, exclude=["user"]) for row in InstrumentResult.objects.for_user(user)
+            ],
+            "checkins": [_row(row, exclude=["user"]) for row in CheckIn.objects.for_user(user)],
+            "checklist_items": [
+                _row(row, exclude=["user"]) for row in CareItem.objects.for_user(user)
+            ],
+            "checklist_ticks": [
+                _row(row, exclude=["user"]) for row in CareTick.objects.for_user(user)
+            ],
+            "self_care_plan": [
+                _row(row, exclude=["user"]) for row in Commitment.objects.for_user(user)
+            ],
+            "time_off": [_row(row, exclude=["user"]) for row in TimeOff.objects.for_user(user)],
+            "workload_weeks": [
+                _row(row, exclude=["user"]) for row in WorkloadWeek.objects.for_user(user)
+            ],
+        },
     }
 
 
