@@ -39,6 +39,12 @@ OPERATIONS = {
     "/api/literature/interests/{interest_id}": {"get", "patch", "delete"},
     "/api/literature/reading-list": {"get", "post"},
     "/api/literature/reading-list/{entry_id}": {"get", "patch", "delete"},
+    "/api/wellbeing/instruments": {"get"},
+    "/api/wellbeing/results": {"get", "post"},
+    "/api/wellbeing/results/{result_id}": {"get", "delete"},
+    "/api/wellbeing/check-ins": {"get", "post"},
+    "/api/wellbeing/check-ins/{checkin_id}": {"get", "delete"},
+    "/api/wellbeing/overview": {"get"},
 }
 
 

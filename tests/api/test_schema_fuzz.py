@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, settings
 from tests.api.conftest import make_activity, make_license, token_for
 
 from lifelong.accounts.models import User
+from lifelong.wellbeing.instruments import get_instrument
+from lifelong.wellbeing.services import record_checkin, record_result
 from lifelong.wsgi import application
 
 # Valid-looking data may still be refused with 422 for reasons a schema cannot say (an unknown
@@ -52,7 +54,20 @@ def fuzz_owner(owner: User) -> tuple[str, dict[str, int]]:
     license = make_license(owner, attestations={"2027-01-31": ["jurisprudence-exam"]})
     make_license(owner, "us-ca-lmft", expires_on=date(2026, 8, 31))
     activity = make_activity(owner, topics=[{"slug": "ethics", "hours": 2}])
-    return token_for(owner), {"license_id": license.pk, "activity_id": activity.pk}
+    checkin = record_checkin(
+        owner,
+        date(2026, 1, 5),
+        dict.fromkeys(("energy", "engagement", "sleep", "workload"), 3) | {"connection": 4},
+    )
+    cbi = get_instrument("cbi")
+    assert cbi is not None
+    result = record_result(owner, cbi, dict.fromkeys(range(1, 20), 3), date(2026, 1, 5))
+    return token_for(owner), {
+        "license_id": license.pk,
+        "activity_id": activity.pk,
+        "checkin_id": checkin.pk,
+        "result_id": result.pk,
+    }
 
 
 @pytest.mark.slow

@@ -11,11 +11,13 @@ from lifelong.api.auth import api_auth
 from lifelong.credits.api import router as credits_router
 from lifelong.licensure.api import router as licensure_router
 from lifelong.literature.feed_api import router as research_router
+from lifelong.wellbeing.api import router as wellbeing_router
 
 api = NinjaAPI(
     title="Lifelong API",
     version="1",
-    description="Licenses, CE activities, compliance verdicts and rule sets. Authenticate with "
+    description="Licenses, CE activities, compliance verdicts, rule sets, research and "
+    "well-being self-checks. Authenticate with "
     "a personal access token (`Authorization: Bearer lfl_…`, created with `lifelong token "
     "create`) or, from the browser, with your session (unsafe methods then need the CSRF "
     "token in `X-CSRFToken`). See docs/api.md.",
@@ -28,3 +30,4 @@ api = NinjaAPI(
 api.add_router("/", licensure_router)
 api.add_router("/", credits_router)
 api.add_router("/", research_router)
+api.add_router("/", wellbeing_router)
