@@ -29,6 +29,7 @@ from lifelong.accounts.models import User
 from lifelong.credits.activity_csv import parse_approvals, parse_topics
 from lifelong.credits.models import Activity
 from lifelong.licensure.models import License
+from lifelong.wellbeing.demo import add_demo_wellbeing
 
 DEMO_EMAIL = "demo@lifelong.local"
 DEMO_NAME = "Dana Rivera"
@@ -383,4 +384,5 @@ def create_demo_account(*, today: date | None = None, password: str | None = Non
         activities = Activity.objects.bulk_create(
             Activity(user=user, **activity_fields(spec, today)) for spec in ACTIVITIES
         )
+        add_demo_wellbeing(user, today)
     return DemoAccount(user, password, len(licenses), len(activities))

@@ -53,7 +53,7 @@ def load_instrument(path: Path) -> InstrumentDefinition:
 
 @cache
 def all_instruments() -> dict[str, InstrumentDefinition]:
-    """Every shipped instrument by id, in file-name order."""
+    """Every shipped instrument by id, in file-name order (the order pages list them in)."""
     loaded: dict[str, InstrumentDefinition] = {}
     for path in sorted(DATA_DIR.glob("*.toml")):
         definition = load_instrument(path)
