@@ -27,8 +27,9 @@ so a file streams through in constant memory. The caller owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -46,15 +47,19 @@ from lifelong.literature.formats.model import (
     Record,
 )
 from lifelong.literature.models import Article, ReadingListEntry, Source, SourceItem
-from lifelong.literature.parsing import (  # re-exported for the library's callers
-    ArticleFields as ArticleFields,
-)
 from lifelong.literature.parsing import (
+    CONTENT_FIELDS,
+    JSON_FIELDS,
+    IncomingRecord,
+    PackedFields,
     assess,
     batched,
     normalise_doi,
     normalise_pmid,
     title_key,
+)
+from lifelong.literature.parsing import (  # re-exported for the library's callers
+    ArticleFields as ArticleFields,
 )
 from lifelong.literature.parsing import (
     record_to_fields as record_to_fields,
@@ -64,12 +69,6 @@ BATCH_SIZE = 1000
 AUTHORITATIVE_KINDS = frozenset({"pubmed", "medline"})
 MAX_REPORTED_SKIPS = 200
 
-# Fields copied from ArticleFields onto Article (identifiers are handled apart).
-CONTENT_FIELDS = tuple(
-    f.name
-    for f in fields(ArticleFields)
-    if f.name not in {"pmid", "doi", "source_kind", "location"}
-)
 UPDATE_FIELDS = (
     *CONTENT_FIELDS,
     "pmid",
@@ -81,65 +80,52 @@ UPDATE_FIELDS = (
 )
 
 
-def fast_insert(objects: list[Any], *, returning: bool = True) -> None:
-    """``bulk_create`` without the ORM's per-value overhead, for the import's hot path.
+#: The columns of a new article, in the order of ``LibraryMerger``'s rows.
+ARTICLE_ROW_FIELDS = (
+    "pmid",
+    "doi",
+    "title_key",
+    *CONTENT_FIELDS,
+    "sources_seen",
+    "removed_at",
+    "created_at",
+    "updated_at",
+)
+SOURCE_ITEM_ROW_FIELDS = ("owner", "source", "article", "first_seen_at")
 
-    Multi-row ``INSERT ... RETURNING id`` (the ids are set on the objects, in order, as
-    ``bulk_create`` does), each value prepared once by its kind: JSON through the backend's
-    own ``adapt_json_value`` (text on SQLite, ``Jsonb`` on PostgreSQL), date-times through
-    ``adapt_datetimefield_value`` (cached: a batch shares one timestamp). Profiling showed
-    Django's ``bulk_create`` spending three times as long preparing values as SQLite spent
-    inserting them. Model ``save()`` logic does not run: only plain fields are written.
-    """
-    if not objects:
-        return
-    model = type(objects[0])
-    if returning and not connection.features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objects)  # pragma: no cover - every supported backend returns
-        return
-    concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
+
+def insert_rows(
+    model: type[models.Model],
+    field_names: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    *,
+    returning: bool = True,
+) -> list[int]:
+    """Insert rows of already adapted values (``field_names``' columns, in order) with
+    multi-row ``INSERT ... RETURNING id``; the new ids, in order (empty without
+    ``returning``). No model instance is built: for a new article, the row comes straight
+    from the parsed record (see ``LibraryMerger``)."""
+    if not rows:
+        return []
+    meta = model._meta
     ops = connection.ops
-    datetimes: dict[int, Any] = {}
-
-    def adapt_datetime(value: Any) -> Any:
-        key = id(value)
-        if key not in datetimes:
-            datetimes[key] = ops.adapt_datetimefield_value(value)
-        return datetimes[key]
-
-    def adapter(field: Any) -> Callable[[Any], Any] | None:
-        if isinstance(field, models.JSONField):
-            encoder = field.encoder
-            return lambda value: ops.adapt_json_value(value, encoder)
-        if isinstance(field, models.DateTimeField):
-            return adapt_datetime
-        return None
-
-    plan = [(field.attname, adapter(field)) for field in concrete]
-
-    def values(obj: Any) -> Iterator[Any]:
-        state = obj.__dict__
-        for attname, adapt in plan:
-            value = state[attname]
-            yield value if adapt is None or value is None else adapt(value)
-
-    table = ops.quote_name(model._meta.db_table)
-    columns = ", ".join(ops.quote_name(field.column) for field in concrete)
-    row_sql = "(" + ", ".join(["%s"] * len(concrete)) + ")"
+    by_name = {field.name: field for field in meta.concrete_fields}
+    columns = ", ".join(ops.quote_name(by_name[name].column) for name in field_names)
+    table = ops.quote_name(meta.db_table)
+    row_sql = "(" + ", ".join(["%s"] * len(field_names)) + ")"
     max_params = connection.features.max_query_params or 30000
-    per_statement = max(1, min(500, max_params // len(concrete)))
-    suffix = f" RETURNING {ops.quote_name(model._meta.pk.column)}" if returning else ""
+    per_statement = max(1, min(500, max_params // len(field_names)))
+    suffix = f" RETURNING {ops.quote_name(meta.pk.column)}" if returning else ""
+    ids: list[int] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(objects), per_statement):
-            chunk = objects[start : start + per_statement]
-            params = [value for obj in chunk for value in values(obj)]
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}"
-            cursor.execute(sql + suffix, params)
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join([row_sql] * len(chunk))
+            params = [value for row in chunk for value in row]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}{suffix}", params)
             if returning:
-                for obj, row in zip(chunk, cursor.fetchall(), strict=True):
-                    obj.pk = row[0]
-                    obj._state.adding = False
-                    obj._state.db = connection.alias
+                ids.extend(row[0] for row in cursor.fetchall())
+    return ids
 
 
 def _empty(value: Any) -> bool:
@@ -194,10 +180,15 @@ class MergeSummary:
 
 @dataclass(slots=True)
 class _Incoming:
-    fields: ArticleFields
+    fields: IncomingRecord
     pmid: str | None
     doi: str | None
     key: str
+
+    def unpacked(self) -> ArticleFields:
+        if isinstance(self.fields, PackedFields):
+            self.fields = self.fields.unpack()
+        return self.fields
 
 
 def _compatible(article: Article, pmid: str | None, doi: str | None) -> bool:
@@ -219,6 +210,13 @@ class LibraryMerger:
         self.stamp = now or timezone.now()
         self.summary = MergeSummary()
         self._touched: set[int] = set()
+        ops = connection.ops
+        self._db_stamp = ops.adapt_datetimefield_value(self.stamp)
+        # Packed records carry their JSON fields encoded as ``json.dumps`` writes them, which
+        # is what the backend stores when it adapts JSON to text (SQLite); others (psycopg's
+        # ``Jsonb``) get the decoded values through their own adapter.
+        self._json_as_text = isinstance(ops.adapt_json_value([], None), str)
+        self._json_cache: dict[str, Any] = {}
 
     # -- records ------------------------------------------------------------------------
 
@@ -226,19 +224,23 @@ class LibraryMerger:
         for batch in batched(records, batch_size):
             self.merge(batch)
 
-    def merge(self, records: list[ArticleFields]) -> list[int]:
-        """Merge one batch; returns the ids of the articles it touched."""
+    def merge(self, records: Sequence[IncomingRecord]) -> list[int]:
+        """Merge one batch; returns the ids of the articles it touched.
+
+        New articles are inserted from rows built straight from the records (no model
+        instance); a record that matches a stored article updates it through the ORM."""
         incoming = self._dedupe_batch(records)
         if not incoming:
             return []
         by_pmid, by_doi, by_key = self._existing(incoming)
-        to_create: list[Article] = []
+        new_rows: list[tuple[Any, ...]] = []
+        new_dois: set[str] = set()  # DOIs of this batch's new articles
         to_update: dict[int, Article] = {}
-        touched: list[Article] = []
+        touched: list[Article | int] = []  # stored articles, or positions in new_rows
         for item in incoming:
             article = self._match(item, by_pmid, by_doi, by_key, to_update)
             if article is None:
-                if item.doi and item.doi in by_doi:
+                if item.doi and (item.doi in by_doi or item.doi in new_dois):
                     # Another paper (another PMID) already has this DOI: a data error in
                     # one of them. The DOI stays with the first; this one is kept without.
                     where = f"{item.fields.location}: " if item.fields.location else ""
@@ -246,13 +248,13 @@ class LibraryMerger:
                         f"{where}DOI {item.doi} is already on another article; kept there"
                     )
                     item.doi = None
-                article = self._new_article(item)
-                to_create.append(article)
+                touched.append(len(new_rows))
+                new_rows.append(self._new_row(item))
                 self.summary.added += 1
                 if item.doi:
-                    by_doi[item.doi] = article
+                    new_dois.add(item.doi)
             else:
-                changed = self._apply(article, item, by_doi)
+                changed = self._apply(article, item, by_doi, new_dois)
                 if changed:
                     article.updated_at = self.stamp
                     to_update[id(article)] = article
@@ -262,19 +264,22 @@ class LibraryMerger:
                     self.summary.updated += 1
                 else:
                     self.summary.unchanged += 1
-            touched.append(article)
-        if to_create:
-            fast_insert(to_create)
+                touched.append(article)
+        new_ids = insert_rows(Article, ARTICLE_ROW_FIELDS, new_rows)
         updates = [article for article in to_update.values() if article.pk is not None]
         if updates:
             Article.objects.bulk_update(updates, UPDATE_FIELDS, batch_size=200)
         self._flag_retractions(incoming)
-        article_ids = list(dict.fromkeys(article.pk for article in touched))
+        article_ids = list(
+            dict.fromkeys(
+                new_ids[entry] if isinstance(entry, int) else entry.pk for entry in touched
+            )
+        )
         self._touched.update(article_ids)
         self.link(article_ids)
         return article_ids
 
-    def _dedupe_batch(self, records: list[ArticleFields]) -> list[_Incoming]:
+    def _dedupe_batch(self, records: Sequence[IncomingRecord]) -> list[_Incoming]:
         """Normalise identifiers and fold repeats within the batch (the later one wins)."""
         result: list[_Incoming] = []
         index: dict[tuple[str, str], int] = {}
@@ -283,11 +288,14 @@ class LibraryMerger:
                 where = f"{record.location}: " if record.location else ""
                 self.summary.skip(f"{where}a record without a title")
                 continue
-            if not record.evidence_level:
-                assess(record)
-            pmid = normalise_pmid(record.pmid)
-            doi = normalise_doi(record.doi)
-            key = title_key(record.title, record.published_year)
+            if isinstance(record, PackedFields):  # normalised and keyed by the parser
+                pmid, doi, key = record.pmid, record.doi, record.key
+            else:
+                if not record.evidence_level:
+                    assess(record)
+                pmid = normalise_pmid(record.pmid)
+                doi = normalise_doi(record.doi)
+                key = title_key(record.title, record.published_year)
             position = None
             for name, value in (("pmid", pmid), ("doi", doi), ("key", key)):
                 if value and (name, value) in index:
@@ -405,23 +413,38 @@ class LibraryMerger:
         keep.sources_seen = sorted(set(keep.sources_seen) | set(duplicate.sources_seen))
         duplicate.delete()
 
-    def _new_article(self, item: _Incoming) -> Article:
-        record = item.fields
-        article = Article(
-            pmid=item.pmid,
-            doi=item.doi,
-            title_key=item.key,
-            sources_seen=[record.source_kind] if record.source_kind else [],
-            created_at=self.stamp,
-            updated_at=self.stamp,
-        )
-        for name in CONTENT_FIELDS:
-            setattr(article, name, getattr(record, name))
-        return article
+    def _json(self, value: Any) -> Any:
+        return connection.ops.adapt_json_value(value, None)
 
-    def _apply(self, article: Article, item: _Incoming, by_doi: dict[str, Article]) -> bool:
-        """Fold the record into the article; whether anything changed."""
+    def _new_row(self, item: _Incoming) -> tuple[Any, ...]:
+        """The values of a new article's row (``ARTICLE_ROW_FIELDS``), adapted for the
+        database: what ``Article(...)`` and ``bulk_create`` would store."""
         record = item.fields
+        if isinstance(record, PackedFields):
+            if self._json_as_text:
+                content: tuple[Any, ...] | list[Any] = record.content
+            else:
+                content = [
+                    self._json(json.loads(value)) if name in JSON_FIELDS else value
+                    for name, value in zip(CONTENT_FIELDS, record.content, strict=True)
+                ]
+        else:
+            content = [
+                self._json(getattr(record, name)) if name in JSON_FIELDS else getattr(record, name)
+                for name in CONTENT_FIELDS
+            ]
+        kind = record.source_kind
+        sources_seen = self._json_cache.get(kind)
+        if sources_seen is None:
+            sources_seen = self._json_cache[kind] = self._json([kind] if kind else [])
+        stamp = self._db_stamp
+        return (item.pmid, item.doi, item.key, *content, sources_seen, None, stamp, stamp)
+
+    def _apply(
+        self, article: Article, item: _Incoming, by_doi: dict[str, Article], new_dois: set[str]
+    ) -> bool:
+        """Fold the record into the article; whether anything changed."""
+        record = item.unpacked()
         before = {name: getattr(article, name) for name in UPDATE_FIELDS}
         stored_authoritative = bool(AUTHORITATIVE_KINDS & set(article.sources_seen))
         incoming_authoritative = record.source_kind in AUTHORITATIVE_KINDS
@@ -437,7 +460,11 @@ class LibraryMerger:
         article.pmid = article.pmid or item.pmid
         if item.doi and item.doi != article.doi:
             owner = by_doi.get(item.doi)
-            if (owner is None or owner is article) and (not article.doi or replace):
+            if (
+                (owner is None or owner is article)
+                and item.doi not in new_dois
+                and (not article.doi or replace)
+            ):
                 article.doi = item.doi
                 by_doi[item.doi] = article
         article.title_key = title_key(article.title, article.published_year)
@@ -464,17 +491,13 @@ class LibraryMerger:
                 "article_id", flat=True
             )
         )
+        owner_id, source_id, stamp = self.source.owner_id, self.source.pk, self._db_stamp
         new_items = [
-            SourceItem(
-                owner_id=self.source.owner_id,
-                source=self.source,
-                article_id=article_id,
-                first_seen_at=self.stamp,
-            )
+            (owner_id, source_id, article_id, stamp)
             for article_id in article_ids
             if article_id not in linked
         ]
-        fast_insert(new_items, returning=False)
+        insert_rows(SourceItem, SOURCE_ITEM_ROW_FIELDS, new_items, returning=False)
         self.summary.new_for_source += len(new_items)
 
     # -- deletions ----------------------------------------------------------------------

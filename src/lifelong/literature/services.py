@@ -33,16 +33,20 @@ from lifelong.literature.ingest import (
 )
 from lifelong.literature.models import Article, ReadingListEntry, Source
 from lifelong.literature.parsing import (
+    SEGMENT_BYTES,
     Batch,
     ParseCrashed,
     iter_file_batches,
     parse_in_background,
+    parse_in_segments,
     record_to_fields,
+    split_point,
 )
 
 logger = logging.getLogger(__name__)
 
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+MAX_PARSE_WORKERS = 4
 
 EXPORT_FORMATS: dict[str, tuple[str, str, str]] = {
     # format: (label, content type, file extension)
@@ -131,19 +135,36 @@ def import_path(
     name: str | None = None,
     on_read: Callable[[int], None] | None = None,
     parallel: bool | None = None,
+    parse_workers: int | None = None,
+    segment_bytes: int = SEGMENT_BYTES,
 ) -> FileImport:
     """Import one file from disk; a malformed or unreadable file gives ``rejected`` with its
     problems (file:line) and imports nothing.
 
-    Files of ``PARALLEL_MIN_BYTES`` or more are parsed in a separate process while this one
-    merges (``parallel`` forces either way): parsing is most of the work, and the two overlap
-    on a machine with two cores or more."""
+    Files of ``PARALLEL_MIN_BYTES`` or more are parsed in other processes while this one
+    merges (``parallel`` forces either way): parsing is most of the work. A plain PubMed XML
+    file is cut into segments parsed by ``parse_workers`` processes in turn (by default one
+    per core, at most ``MAX_PARSE_WORKERS``); others (gzip, text formats) by one. A segmented
+    import that finds the file malformed is run again on the whole file, whose problems are
+    the ones reported (a cut inside a comment or CDATA section would look malformed)."""
     display = name or path.name
     try:
         size = path.stat().st_size
+        cores = os.cpu_count() or 1
         if parallel is None:
-            parallel = size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1
+            parallel = size >= PARALLEL_MIN_BYTES and cores > 1
         if parallel:
+            workers = parse_workers or min(cores, MAX_PARSE_WORKERS)
+            header_end = split_point(path) if workers > 1 else None
+            if header_end is not None and size - header_end > segment_bytes:
+                segments = parse_in_segments(
+                    path, display, BATCH_SIZE, workers, header_end, segment_bytes
+                )
+                try:
+                    with closing(segments) as batches:
+                        return import_batches(user, display, batches, on_read)
+                except ImportRejected:
+                    on_read = None  # progress was reported; the check below re-reads the file
             with closing(parse_in_background(path, display, BATCH_SIZE)) as batches:
                 return import_batches(user, display, batches, on_read)
         with (
