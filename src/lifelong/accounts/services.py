@@ -17,7 +17,7 @@ from django.utils import timezone
 from lifelong.accounts.models import EmailPreferences, PersonalAccessToken, User
 from lifelong.core.models import Notification
 from lifelong.credits.models import Activity, Certificate, PlannedActivity
-from lifelong.growth.models import Goal
+from lifelong.growth.models import Goal, PurposeNote, Reflection, ReviewCard
 from lifelong.licensure.models import (
     CalendarFeed,
     License,
@@ -74,6 +74,9 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     Commitment: "user",
     TimeOff: "user",
     WorkloadWeek: "user",
+    Reflection: "user",
+    ReviewCard: "user",
+    PurposeNote: "user",
 }
 
 # A shared library article, named by what identifies it outside this site.
@@ -207,6 +210,34 @@ def export_user_data(user: User) -> dict[str, Any]:
                 _row(row, exclude=["user"]) for row in WorkloadWeek.objects.for_user(user)
             ],
         },
+        "reflections": [
+            {
+                **_row(reflection, exclude=["user"]),
+                "activities": sorted(activity.pk for activity in reflection.activities.all()),
+                "readings": [
+                    {
+                        "pmid": entry.article.pmid,
+                        "doi": entry.article.doi,
+                        "title": entry.article.title,
+                    }
+                    for entry in reflection.readings.all()
+                ],
+                "goals": sorted(goal.pk for goal in reflection.goals.all()),
+            }
+            for reflection in Reflection.objects.for_user(user).prefetch_related(
+                "activities", "readings__article", "goals"
+            )
+        ],
+        "review_cards": [
+            {
+                **_row(card, exclude=["user"]),
+                "reviews": [_row(review, exclude=["card"]) for review in card.reviews.all()],
+            }
+            for card in ReviewCard.objects.for_user(user).prefetch_related("reviews")
+        ],
+        "purpose_notes": [
+            _row(note, exclude=["user"]) for note in PurposeNote.objects.for_user(user)
+        ],
     }
 
 

@@ -6,7 +6,7 @@ count toward it (``lifelong.growth.services.goal_progress``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from lifelong.credits.activity_csv import format_hours
+from lifelong.growth.prompts import TEMPLATE_CHOICES
+from lifelong.growth.prompts import template as template_for
 from lifelong.rules.vocabulary import TOPICS, topic_label
 
 MAX_TARGET = Decimal("10000")
@@ -38,6 +40,7 @@ class Goal(models.Model):
         HOURS = "hours", "CE hours"
         ACTIVITIES = "activities", "CE activities"
         ARTICLES = "articles", "Articles read"
+        REFLECTIONS = "reflections", "Reflections written"
         CUSTOM = "custom", "A measure of my own"
 
     user = models.ForeignKey(
@@ -95,11 +98,12 @@ class Goal(models.Model):
         if self.target_kind != self.TargetKind.CUSTOM and self.custom_unit.strip():
             errors["custom_unit"] = "Only a measure of your own has a unit."
         if (
-            self.target_kind in (self.TargetKind.ACTIVITIES, self.TargetKind.ARTICLES)
+            self.target_kind
+            in (self.TargetKind.ACTIVITIES, self.TargetKind.ARTICLES, self.TargetKind.REFLECTIONS)
             and self.target_value is not None
             and Decimal(self.target_value) != Decimal(self.target_value).to_integral_value()
         ):
-            errors["target_value"] = "Count whole activities or articles."
+            errors["target_value"] = "Count whole activities, articles or reflections."
         if errors:
             raise ValidationError(errors)
 
@@ -124,6 +128,7 @@ class Goal(models.Model):
             self.TargetKind.HOURS: "CE hours",
             self.TargetKind.ACTIVITIES: "CE activities",
             self.TargetKind.ARTICLES: "articles read",
+            self.TargetKind.REFLECTIONS: "reflections",
         }[self.TargetKind(self.target_kind)]
 
 
@@ -150,3 +155,175 @@ class GoalEntry(models.Model):
     @property
     def amount_text(self) -> str:
         return format_hours(Decimal(self.amount))
+
+
+# --------------------------------------------------------------------------------------------
+# Reflections: a private journal
+# --------------------------------------------------------------------------------------------
+
+
+class ReflectionQuerySet(models.QuerySet["Reflection"]):
+    def for_user(self, user: Any) -> ReflectionQuerySet:
+        return self.filter(user=user)
+
+
+class Reflection(models.Model):
+    """A private journal entry written with a template (Gibbs, Kolb or free): the answers to
+    the template's prompts, what changed in the user's practice and how clients benefit, and
+    links to the activities, readings and goals it is about. Never about a named client."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+    )
+    title = models.CharField(max_length=200)
+    template = models.CharField(max_length=10, choices=TEMPLATE_CHOICES, default="free")
+    written_on = models.DateField("date")
+    answers = models.JSONField(default=dict, blank=True)
+    practice_change = models.TextField("what changed in my practice", blank=True)
+    client_benefit = models.TextField("how my clients benefit", blank=True)
+    in_cpd_profile = models.BooleanField(
+        "include in my CPD profile",
+        default=False,
+        help_text="Chosen reflections are printed in full in your CPD profile.",
+    )
+    activities = models.ManyToManyField("credits.Activity", blank=True, related_name="reflections")
+    readings = models.ManyToManyField(
+        "literature.ReadingListEntry", blank=True, related_name="reflections"
+    )
+    goals = models.ManyToManyField(Goal, blank=True, related_name="reflections")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReflectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-written_on", "-pk"]
+        indexes = [models.Index(fields=["user", "written_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def template_name(self) -> str:
+        return template_for(self.template).name
+
+    def answered_prompts(self) -> list[tuple[str, str]]:
+        """(prompt, answer) for each prompt of the template that has an answer."""
+        return [
+            (prompt.label, str(self.answers.get(prompt.key, "")).strip())
+            for prompt in template_for(self.template).prompts
+            if str(self.answers.get(prompt.key, "")).strip()
+        ]
+
+
+# --------------------------------------------------------------------------------------------
+# Retention: review cards scheduled with FSRS
+# --------------------------------------------------------------------------------------------
+
+
+class ReviewCardQuerySet(models.QuerySet["ReviewCard"]):
+    def for_user(self, user: Any) -> ReviewCardQuerySet:
+        return self.filter(user=user)
+
+    def due_by(self, moment: datetime) -> ReviewCardQuerySet:
+        return self.filter(due__lte=moment).order_by("due", "pk")
+
+
+class ReviewCard(models.Model):
+    """A question and its answer from a key takeaway of a course or an article. The scheduling
+    fields are those of an ``fsrs.Card`` (state, step, stability, difficulty, due, last
+    review); ``lifelong.growth.retention`` turns one into the other."""
+
+    class State(models.IntegerChoices):
+        LEARNING = 1, "Learning"
+        REVIEW = 2, "Review"
+        RELEARNING = 3, "Relearning"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    question = models.TextField(max_length=1000)
+    answer = models.TextField(max_length=2000)
+    activity = models.ForeignKey(
+        "credits.Activity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_cards",
+        verbose_name="from the CE activity",
+    )
+    reading = models.ForeignKey(
+        "literature.ReadingListEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_cards",
+        verbose_name="from the article",
+    )
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True, default=0)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(db_index=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewCardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["user", "due"])]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+
+class CardReview(models.Model):
+    """One review of a card: the rating (1 again, 2 hard, 3 good, 4 easy) and when."""
+
+    class Rating(models.IntegerChoices):
+        AGAIN = 1, "Again"
+        HARD = 2, "Hard"
+        GOOD = 3, "Good"
+        EASY = 4, "Easy"
+
+    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reviewed_at = models.DateTimeField(db_index=True)
+    scheduled_days = models.PositiveIntegerField(
+        default=0, help_text="Whole days until the card was next due after this review."
+    )
+
+    class Meta:
+        ordering = ["reviewed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} · {self.get_rating_display()} · {self.reviewed_at:%Y-%m-%d}"
+
+
+# --------------------------------------------------------------------------------------------
+# Purpose: why I do this
+# --------------------------------------------------------------------------------------------
+
+
+class PurposeNoteQuerySet(models.QuerySet["PurposeNote"]):
+    def for_user(self, user: Any) -> PurposeNoteQuerySet:
+        return self.filter(user=user)
+
+
+class PurposeNote(models.Model):
+    """A "why I do this" note, kept and shown again now and then (one a day, in turn)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purpose_notes"
+    )
+    text = models.TextField("why I do this", max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PurposeNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -9,6 +9,7 @@ goal"). Progress is computed, never typed (except the entries of a measure of th
 * **CE activities** — the number of those activities;
 * **articles read** — reading-list entries marked read in the window (the day they were last
   changed counts as the day they were read);
+* **reflections** — reflections linked to the goal, written in its window;
 * **a measure of the user's own** — the entries logged on the goal.
 
 Pages and reminders read many goals at once with :func:`goals_with_progress`: a fixed number of
@@ -30,7 +31,7 @@ from django.utils import timezone
 from lifelong.accounts.models import User
 from lifelong.core.notifications import NewNotification, notify
 from lifelong.credits.models import Activity
-from lifelong.growth.models import Goal, GoalEntry
+from lifelong.growth.models import Goal, GoalEntry, PurposeNote, Reflection
 from lifelong.growth.progress import (
     Contribution,
     GoalProgress,
@@ -66,10 +67,11 @@ def create_goal(
     """Create and return a validated goal for ``user``.
 
     ``target_kind`` is one of ``Goal.TargetKind`` ("hours", "activities", "articles",
-    "custom"); ``topics`` are CE topic slugs (they filter hours and activities); ``source``
-    says where the goal came from (e.g. ``"practice priority: trauma"``); ``starts_on``
-    defaults to the user's today. Raises ``django.core.exceptions.ValidationError`` with
-    the fields at fault when the goal is not valid; nothing is saved then.
+    "reflections", "custom"); ``topics`` are CE topic slugs (they filter hours and
+    activities); ``source`` says where the goal came from (e.g. ``"practice priority:
+    trauma"``); ``starts_on`` defaults to the user's today. Raises
+    ``django.core.exceptions.ValidationError`` with the fields at fault when the goal is not
+    valid; nothing is saved then.
     """
     goal = Goal(
         user=user,
@@ -112,8 +114,8 @@ def goals_with_progress(
 ) -> list[GoalWithProgress]:
     """Each of ``goals`` (default: all of the user's) with its progress on ``today``.
 
-    At most four queries: the goals, and the activities, readings and entries of the dates
-    they span (each only when a goal needs it).
+    At most five queries: the goals, and the activities, readings, entries and linked
+    reflections of the dates they span (each only when a goal needs it).
     """
     today = today or timezone.localdate()
     goal_list = list(Goal.objects.for_user(user) if goals is None else goals)
@@ -156,6 +158,25 @@ def goals_with_progress(
                 )
             )
 
+    reflections: dict[int, list[Contribution]] = {}
+    reflection_goal_ids = [
+        goal.pk for goal in goal_list if goal.target_kind == Goal.TargetKind.REFLECTIONS
+    ]
+    if reflection_goal_ids:
+        links = Reflection.goals.through.objects.filter(goal_id__in=reflection_goal_ids).values(
+            "goal_id", "reflection_id", "reflection__title", "reflection__written_on"
+        )
+        for link in links:
+            reflections.setdefault(link["goal_id"], []).append(
+                Contribution(
+                    link["reflection__written_on"],
+                    Decimal(1),
+                    link["reflection__title"],
+                    "reflection",
+                    link["reflection_id"],
+                )
+            )
+
     result = []
     for goal in goal_list:
         contributions: list[Contribution]
@@ -163,6 +184,8 @@ def goals_with_progress(
             contributions = readings
         elif goal.target_kind == Goal.TargetKind.CUSTOM:
             contributions = entries.get(goal.pk, [])
+        elif goal.target_kind == Goal.TargetKind.REFLECTIONS:
+            contributions = reflections.get(goal.pk, [])
         else:
             contributions = [
                 c for row in activities if (c := _activity_contribution(goal, row)) is not None
@@ -234,3 +257,18 @@ def send_goal_reminders(now: datetime | None = None) -> int:
                     if notify(user, behind_goal_message(item.goal, item.progress, today)):
                         sent += 1
     return sent
+
+
+# --------------------------------------------------------------------------------------------
+# Purpose: a "why I do this" note resurfaced each day, in turn
+# --------------------------------------------------------------------------------------------
+
+
+def purpose_note_of_the_day(user: User, today: date | None = None) -> PurposeNote | None:
+    """One of the user's notes, a different one each day in turn (two queries)."""
+    today = today or timezone.localdate()
+    notes = PurposeNote.objects.for_user(user).order_by("pk")
+    count = notes.count()
+    if not count:
+        return None
+    return notes[today.toordinal() % count]

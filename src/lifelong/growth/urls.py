@@ -1,4 +1,4 @@
-"""Growth URLs: goals."""
+"""Growth URLs: goals, reflections, review cards and the daily review, purpose."""
 
 from django.urls import path
 
@@ -18,4 +18,27 @@ urlpatterns = [
         views.goal_entry_delete,
         name="goal_entry_delete",
     ),
+    path("growth/reflections/", views.reflection_list, name="reflection_list"),
+    path("growth/reflections/new/", views.reflection_add, name="reflection_add"),
+    path(
+        "growth/reflections/<int:reflection_id>/",
+        views.reflection_detail,
+        name="reflection_detail",
+    ),
+    path(
+        "growth/reflections/<int:reflection_id>/edit/",
+        views.reflection_edit,
+        name="reflection_edit",
+    ),
+    path(
+        "growth/reflections/<int:reflection_id>/delete/",
+        views.reflection_delete,
+        name="reflection_delete",
+    ),
+    path("growth/cards/", views.card_list, name="card_list"),
+    path("growth/cards/<int:card_id>/delete/", views.card_delete, name="card_delete"),
+    path("growth/review/", views.review_queue, name="review"),
+    path("growth/review/<int:card_id>/", views.review_card, name="review_card"),
+    path("growth/purpose/", views.purpose, name="purpose"),
+    path("growth/purpose/<int:note_id>/delete/", views.purpose_delete, name="purpose_delete"),
 ]
