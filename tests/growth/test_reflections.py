@@ -37,7 +37,8 @@ def gibbs_form(**overrides: Any) -> dict[str, Any]:
 
 def test_the_new_page_offers_the_templates_then_their_prompts(owner_client: Client) -> None:
     choose = owner_client.get(reverse("growth:reflection_add") + "?goal=3").content.decode()
-    assert "Gibbs reflective cycle" in choose and "Kolb learning cycle" in choose
+    assert "Gibbs reflective cycle" in choose
+    assert "Kolb learning cycle" in choose
     assert '<input type="hidden" name="goal" value="3">' in choose
 
     html = owner_client.get(reverse("growth:reflection_add") + "?template=kolb").content.decode()

@@ -235,3 +235,24 @@ class PurposeNoteForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class PeriodForm(forms.Form):
+    """The period of a CPD profile."""
+
+    start = forms.DateField(label="From", widget=DateInput(format="%Y-%m-%d"))
+    end = forms.DateField(label="To", widget=DateInput(format="%Y-%m-%d"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError("The period ends before it starts.")
+            if (end - start).days > 366 * 10:
+                raise forms.ValidationError("Choose a period of at most ten years.")
+        return cleaned

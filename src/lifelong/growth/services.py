@@ -31,6 +31,7 @@ from django.utils import timezone
 from lifelong.accounts.models import User
 from lifelong.core.notifications import NewNotification, notify
 from lifelong.credits.models import Activity
+from lifelong.growth.cpd import ChosenReflection, CpdProfile, LearningRecord, find_gaps
 from lifelong.growth.models import Goal, GoalEntry, PurposeNote, Reflection
 from lifelong.growth.progress import (
     Contribution,
@@ -272,3 +273,81 @@ def purpose_note_of_the_day(user: User, today: date | None = None) -> PurposeNot
     if not count:
         return None
     return notes[today.toordinal() % count]
+
+
+# --------------------------------------------------------------------------------------------
+# The CPD profile
+# --------------------------------------------------------------------------------------------
+
+CPD_DEFAULT_YEARS = 2  # the HCPC's renewal cycle
+
+
+def cpd_profile(user: User, start: date, end: date) -> CpdProfile:
+    """The user's learning in [start, end] in date order (activities, articles marked read,
+    reflections), the reflections chosen for the profile, and the gaps (five queries)."""
+    records: list[LearningRecord] = []
+    activities = (
+        Activity.objects.for_user(user).in_window(start, end).order_by("completed_on", "pk")
+    )
+    for activity in activities:
+        hours = activity_hours_for_topics([], [], Decimal(activity.hours), activity.unit)
+        records.append(
+            LearningRecord(
+                activity.completed_on,
+                "CE activity",
+                f"{activity.title}" + (f" — {activity.provider}" if activity.provider else ""),
+                ", ".join(activity.topic_labels),
+                hours,
+            )
+        )
+    readings = (
+        ReadingListEntry.objects.for_user(user)
+        .filter(
+            status=ReadingListEntry.Status.READ,
+            updated_at__date__gte=start - timedelta(days=1),
+            updated_at__date__lte=end + timedelta(days=1),
+        )
+        .select_related("article")
+        .order_by("updated_at", "pk")
+    )
+    for entry in readings:
+        read_on = timezone.localdate(entry.updated_at)
+        if start <= read_on <= end:
+            records.append(LearningRecord(read_on, "Article read", entry.article.title))
+    reflections = list(
+        Reflection.objects.for_user(user)
+        .filter(written_on__gte=start, written_on__lte=end)
+        .prefetch_related("activities", "readings__article", "goals")
+        .order_by("written_on", "pk")
+    )
+    chosen = []
+    for reflection in reflections:
+        records.append(LearningRecord(reflection.written_on, "Reflection", reflection.title))
+        if reflection.in_cpd_profile:
+            about = (
+                [f"CE activity: {a.title}" for a in reflection.activities.all()]
+                + [f"Article: {r.article.title}" for r in reflection.readings.all()]
+                + [f"Goal: {g.title}" for g in reflection.goals.all()]
+            )
+            chosen.append(
+                ChosenReflection(
+                    on=reflection.written_on,
+                    title=reflection.title,
+                    template_name=reflection.template_name,
+                    answers=tuple(reflection.answered_prompts()),
+                    practice_change=reflection.practice_change,
+                    client_benefit=reflection.client_benefit,
+                    about=tuple(about),
+                )
+            )
+    kind_order = {"CE activity": 0, "Article read": 1, "Reflection": 2}
+    records.sort(key=lambda record: (record.on, kind_order[record.kind]))
+    return CpdProfile(
+        name=user.name,
+        email=user.email,
+        start=start,
+        end=end,
+        records=records,
+        reflections=chosen,
+        gaps=find_gaps([record.on for record in records], start, end),
+    )

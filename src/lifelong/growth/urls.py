@@ -41,4 +41,6 @@ urlpatterns = [
     path("growth/review/<int:card_id>/", views.review_card, name="review_card"),
     path("growth/purpose/", views.purpose, name="purpose"),
     path("growth/purpose/<int:note_id>/delete/", views.purpose_delete, name="purpose_delete"),
+    path("growth/cpd-profile/", views.cpd_profile, name="cpd_profile"),
+    path("growth/cpd-profile/pdf/", views.cpd_profile_pdf, name="cpd_profile_pdf"),
 ]

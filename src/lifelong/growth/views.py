@@ -13,9 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lifelong.accounts.models import User
 from lifelong.growth import retention, services
+from lifelong.growth.cpd import GAP_MONTHS
+from lifelong.growth.cpd import build_pdf as build_cpd_pdf
 from lifelong.growth.forms import (
     GoalEntryForm,
     GoalForm,
+    PeriodForm,
     PurposeNoteForm,
     ReflectionForm,
     ReviewCardForm,
@@ -354,3 +357,46 @@ def purpose_delete(request: AuthenticatedHttpRequest, note_id: int) -> HttpRespo
     note.delete()
     messages.success(request, "Removed the note.")
     return redirect("growth:purpose")
+
+
+# --------------------------------------------------------------------------------------------
+# The CPD profile
+# --------------------------------------------------------------------------------------------
+
+
+def _period_form(request: AuthenticatedHttpRequest) -> PeriodForm:
+    today = timezone.localdate()
+    if "start" in request.GET or "end" in request.GET:
+        return PeriodForm(request.GET)
+    start = today.replace(year=today.year - services.CPD_DEFAULT_YEARS, day=1)
+    return PeriodForm({"start": start.isoformat(), "end": today.isoformat()})
+
+
+@login_required
+@require_GET
+def cpd_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = _period_form(request)
+    profile = None
+    if form.is_valid():
+        profile = services.cpd_profile(
+            request.user, form.cleaned_data["start"], form.cleaned_data["end"]
+        )
+    context = _context("cpd", form=form, profile=profile, gap_months=GAP_MONTHS)
+    return render(request, "growth/cpd_profile.html", context, status=200 if profile else 400)
+
+
+@login_required
+@require_GET
+def cpd_profile_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = _period_form(request)
+    if not form.is_valid():
+        return cpd_profile(request)
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    profile = services.cpd_profile(request.user, start, end)
+    response = HttpResponse(
+        build_cpd_pdf(profile, created_at=timezone.now()), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="cpd-profile-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.pdf"'
+    )
+    return response
