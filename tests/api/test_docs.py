@@ -45,6 +45,11 @@ OPERATIONS = {
     "/api/wellbeing/check-ins": {"get", "post"},
     "/api/wellbeing/check-ins/{checkin_id}": {"get", "delete"},
     "/api/wellbeing/overview": {"get"},
+    "/api/goals": {"get", "post"},
+    "/api/goals/{goal_id}": {"get", "delete"},
+    "/api/review/due": {"get"},
+    "/api/review/cards": {"post"},
+    "/api/review/cards/{card_id}/review": {"post"},
 }
 
 

@@ -9,6 +9,7 @@ from ninja import NinjaAPI, Swagger
 
 from lifelong.api.auth import api_auth
 from lifelong.credits.api import router as credits_router
+from lifelong.growth.api import router as growth_router
 from lifelong.licensure.api import router as licensure_router
 from lifelong.literature.feed_api import router as research_router
 from lifelong.wellbeing.api import router as wellbeing_router
@@ -31,3 +32,4 @@ api.add_router("/", licensure_router)
 api.add_router("/", credits_router)
 api.add_router("/", research_router)
 api.add_router("/", wellbeing_router)
+api.add_router("/", growth_router)
