@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils import timezone
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -180,6 +181,8 @@ def test_review_due_lists_todays_cards(owner: User, peer: User) -> None:
     assert data["due_count"] == 1
     assert data["total_cards"] == 2
 
+    # The account's zone is used for the command only: it does not stay active afterwards.
+    assert timezone.get_current_timezone_name() == "UTC"
     missing = runner.invoke(app, ["review", "due", "--user", "nobody@example.org"])
     assert missing.exit_code == 2
     assert "no account" in missing.stderr

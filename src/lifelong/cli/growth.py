@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import zoneinfo
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -42,16 +43,13 @@ def _user(email: str) -> User:
     return user
 
 
-def _activate_zone(user: User) -> None:
-    """Dates are the user's: their day ends at their midnight."""
-    import zoneinfo
-
-    from django.utils import timezone
-
+def _zone(user: User) -> zoneinfo.ZoneInfo:
+    """Dates are the user's: their day ends at their midnight (used with
+    ``timezone.override``, so that the zone never outlives the command)."""
     try:
-        timezone.activate(zoneinfo.ZoneInfo(user.time_zone or "UTC"))
+        return zoneinfo.ZoneInfo(user.time_zone or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        timezone.activate(zoneinfo.ZoneInfo("UTC"))
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def _json_default(value: Any) -> str:
@@ -64,64 +62,64 @@ def _json_default(value: Any) -> str:
 def review_due(user: UserOption, as_json: JsonOption = False) -> None:
     """The cards due by the end of the user's today, the most overdue first."""
     account = _user(user)
-    _activate_zone(account)
     from django.utils import timezone
 
-    from lifelong.growth import retention
+    with timezone.override(_zone(account)):
+        from lifelong.growth import retention
 
-    now = timezone.now()
-    queue = retention.due_queue(account, now)
-    stats = retention.stats(account, now)
-    if as_json:
-        cards = [{"id": card.pk, "question": card.question, "due": card.due} for card in queue]
-        payload = {"due_count": len(queue), "cards": cards, "total_cards": stats.cards}
-        typer.echo(json.dumps(payload, default=_json_default, indent=2))
-        return
-    if not queue:
-        typer.echo(f"Nothing to review today ({stats.cards} cards in all).")
-        return
-    typer.echo(f"{len(queue)} card{'s' if len(queue) != 1 else ''} due today:")
-    for card in queue:
-        local_due = timezone.localtime(card.due)
-        typer.echo(f"  [{card.pk}] {card.question}  (due {local_due:%Y-%m-%d %H:%M})")
+        now = timezone.now()
+        queue = retention.due_queue(account, now)
+        stats = retention.stats(account, now)
+        if as_json:
+            cards = [{"id": card.pk, "question": card.question, "due": card.due} for card in queue]
+            payload = {"due_count": len(queue), "cards": cards, "total_cards": stats.cards}
+            typer.echo(json.dumps(payload, default=_json_default, indent=2))
+            return
+        if not queue:
+            typer.echo(f"Nothing to review today ({stats.cards} cards in all).")
+            return
+        typer.echo(f"{len(queue)} card{'s' if len(queue) != 1 else ''} due today:")
+        for card in queue:
+            local_due = timezone.localtime(card.due)
+            typer.echo(f"  [{card.pk}] {card.question}  (due {local_due:%Y-%m-%d %H:%M})")
 
 
 @goals_app.command("list")
 def goals_list(user: UserOption, as_json: JsonOption = False) -> None:
     """Each goal with its progress today."""
     account = _user(user)
-    _activate_zone(account)
     from django.utils import timezone
 
-    from lifelong.growth import services
+    with timezone.override(_zone(account)):
+        from lifelong.growth import services
 
-    items = services.goals_with_progress(account, today=timezone.localdate())
-    if as_json:
-        payload = [
-            {
-                "id": item.goal.pk,
-                "title": item.goal.title,
-                "target": float(item.goal.target_value),
-                "unit": item.goal.unit_text,
-                "done": float(item.progress.done),
-                "percent": item.progress.percent,
-                "status": item.progress.status,
-                "due_on": item.goal.due_on,
-            }
-            for item in items
-        ]
-        typer.echo(json.dumps(payload, default=_json_default, indent=2))
-        return
-    if not items:
-        typer.echo("No goals yet.")
-        return
-    for item in items:
-        progress = item.progress
-        typer.echo(
-            f"[{item.goal.pk}] {item.goal.title}: {progress.done.normalize():f} of "
-            f"{item.goal.target_text} ({progress.percent}%), {progress.status_label.lower()}, "
-            f"due {item.goal.due_on:%Y-%m-%d}"
-        )
+        items = services.goals_with_progress(account, today=timezone.localdate())
+        if as_json:
+            payload = [
+                {
+                    "id": item.goal.pk,
+                    "title": item.goal.title,
+                    "target": float(item.goal.target_value),
+                    "unit": item.goal.unit_text,
+                    "done": float(item.progress.done),
+                    "percent": item.progress.percent,
+                    "status": item.progress.status,
+                    "due_on": item.goal.due_on,
+                }
+                for item in items
+            ]
+            typer.echo(json.dumps(payload, default=_json_default, indent=2))
+            return
+        if not items:
+            typer.echo("No goals yet.")
+            return
+        for item in items:
+            progress = item.progress
+            typer.echo(
+                f"[{item.goal.pk}] {item.goal.title}: {progress.done.normalize():f} of "
+                f"{item.goal.target_text} ({progress.percent}%), {progress.status_label.lower()}, "
+                f"due {item.goal.due_on:%Y-%m-%d}"
+            )
 
 
 @goals_app.command("cpd-profile")
@@ -137,29 +135,29 @@ def cpd_profile(
 ) -> None:
     """Write the CPD profile (record of learning, chosen reflections, gaps) as a PDF."""
     account = _user(user)
-    _activate_zone(account)
     from django.utils import timezone
 
-    from lifelong.growth import services
-    from lifelong.growth.cpd import build_pdf
+    with timezone.override(_zone(account)):
+        from lifelong.growth import services
+        from lifelong.growth.cpd import build_pdf
 
-    today = timezone.localdate()
-    last = end.date() if end else today
-    first = (
-        start.date()
-        if start
-        else today.replace(year=today.year - services.CPD_DEFAULT_YEARS, day=1)
-    )
-    if last < first:
-        raise _fail("the period ends before it starts")
-    profile = services.cpd_profile(account, first, last)
-    content = build_pdf(profile, created_at=timezone.now())
-    try:
-        output.write_bytes(content)
-    except OSError as error:
-        raise _fail(f"cannot write {output}: {error.strerror or error}") from None
-    typer.echo(
-        f"Wrote {output}: {len(profile.records)} records, {len(profile.gaps)} gaps, "
-        f"{len(profile.reflections)} chosen reflections.",
-        err=True,
-    )
+        today = timezone.localdate()
+        last = end.date() if end else today
+        first = (
+            start.date()
+            if start
+            else today.replace(year=today.year - services.CPD_DEFAULT_YEARS, day=1)
+        )
+        if last < first:
+            raise _fail("the period ends before it starts")
+        profile = services.cpd_profile(account, first, last)
+        content = build_pdf(profile, created_at=timezone.now())
+        try:
+            output.write_bytes(content)
+        except OSError as error:
+            raise _fail(f"cannot write {output}: {error.strerror or error}") from None
+        typer.echo(
+            f"Wrote {output}: {len(profile.records)} records, {len(profile.gaps)} gaps, "
+            f"{len(profile.reflections)} chosen reflections.",
+            err=True,
+        )
