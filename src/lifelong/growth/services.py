@@ -32,7 +32,7 @@ from lifelong.accounts.models import User
 from lifelong.core.notifications import NewNotification, notify
 from lifelong.credits.models import Activity
 from lifelong.growth.cpd import ChosenReflection, CpdProfile, LearningRecord, find_gaps
-from lifelong.growth.models import Goal, GoalEntry, PurposeNote, Reflection
+from lifelong.growth.models import CardReview, Goal, GoalEntry, PurposeNote, Reflection
 from lifelong.growth.progress import (
     Contribution,
     GoalProgress,
@@ -40,8 +40,10 @@ from lifelong.growth.progress import (
     activity_matches_topics,
     compute_progress,
 )
+from lifelong.growth.yearreview import HIGHLIGHTS, Highlight, MetGoal, YearInReview
 from lifelong.licensure.reminders import local_today
 from lifelong.literature.models import ReadingListEntry
+from lifelong.rules.vocabulary import topic_label
 
 DEFAULT_GOAL_MONTHS = 6
 
@@ -350,4 +352,86 @@ def cpd_profile(user: User, start: date, end: date) -> CpdProfile:
         records=records,
         reflections=chosen,
         gaps=find_gaps([record.on for record in records], start, end),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The year in review
+# --------------------------------------------------------------------------------------------
+
+NO_TOPIC = "No topic recorded"
+
+
+def year_in_review(user: User, year: int, today: date | None = None) -> YearInReview:
+    """What the user learned in ``year``, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    by_topic: dict[str, Decimal] = {}
+    by_month = [Decimal(0)] * 12
+    total = Decimal(0)
+    activities = list(
+        Activity.objects.for_user(user)
+        .in_window(start, end)
+        .values("completed_on", "hours", "unit", "topics")
+    )
+    for row in activities:
+        hours = activity_hours_for_topics([], [], row["hours"], row["unit"])
+        total += hours
+        by_month[row["completed_on"].month - 1] += hours
+        if not row["topics"]:
+            by_topic[NO_TOPIC] = by_topic.get(NO_TOPIC, Decimal(0)) + hours
+        for item in row["topics"]:
+            label = topic_label(item["slug"])
+            share = activity_hours_for_topics([item["slug"]], [item], row["hours"], row["unit"])
+            by_topic[label] = by_topic.get(label, Decimal(0)) + share
+    readings = [
+        entry
+        for entry in ReadingListEntry.objects.for_user(user)
+        .filter(
+            status=ReadingListEntry.Status.READ,
+            updated_at__date__gte=start - timedelta(days=1),
+            updated_at__date__lte=end + timedelta(days=1),
+        )
+        .select_related("article")
+        .order_by("updated_at", "pk")
+        if timezone.localdate(entry.updated_at).year == year
+    ]
+    goals = list(Goal.objects.for_user(user).filter(starts_on__lte=end, due_on__gte=start))
+    goals_met = [
+        MetGoal(item.goal.title, item.goal.target_text, item.progress.met_on)
+        for item in goals_with_progress(user, goals, min(end, today))
+        if item.progress.met_on is not None and item.progress.met_on.year == year
+    ]
+    reflections = list(
+        Reflection.objects.for_user(user)
+        .filter(written_on__gte=start, written_on__lte=end)
+        .order_by("-in_cpd_profile", "written_on", "pk")
+        .values("written_on", "title", "practice_change", "client_benefit", "in_cpd_profile")
+    )
+    highlights = [
+        Highlight(r["written_on"], r["title"], r["practice_change"], r["client_benefit"])
+        for r in reflections
+        if r["practice_change"] or r["client_benefit"]
+    ][:HIGHLIGHTS]
+    cards_reviewed = CardReview.objects.filter(card__user=user, reviewed_at__year=year).count()
+    notes = list(
+        PurposeNote.objects.for_user(user)
+        .filter(created_at__year=year)
+        .values_list("text", flat=True)
+    )
+    return YearInReview(
+        year=year,
+        name=user.name,
+        activities=len(activities),
+        total_hours=total,
+        hours_by_topic=sorted(by_topic.items(), key=lambda item: (-item[1], item[0])),
+        hours_by_month=by_month,
+        articles_read=[entry.article.title for entry in readings],
+        articles_applied=sum(1 for entry in readings if entry.applied_in_practice),
+        goals_met=sorted(goals_met, key=lambda goal: goal.met_on),
+        goals_due=sum(1 for goal in goals if start <= goal.due_on <= end),
+        reflections=len(reflections),
+        highlights=sorted(highlights, key=lambda highlight: highlight.on),
+        cards_reviewed=cards_reviewed,
+        purpose_notes=notes,
     )

@@ -43,4 +43,7 @@ urlpatterns = [
     path("growth/purpose/<int:note_id>/delete/", views.purpose_delete, name="purpose_delete"),
     path("growth/cpd-profile/", views.cpd_profile, name="cpd_profile"),
     path("growth/cpd-profile/pdf/", views.cpd_profile_pdf, name="cpd_profile_pdf"),
+    path("growth/year/", views.year_review, name="year_review"),
+    path("growth/year/<int:year>/", views.year_review, name="year_review_for"),
+    path("growth/year/<int:year>/pdf/", views.year_review_pdf, name="year_review_pdf"),
 ]

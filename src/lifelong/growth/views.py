@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lifelong.accounts.models import User
 from lifelong.growth import retention, services
+from lifelong.growth.charts import bar_chart
 from lifelong.growth.cpd import GAP_MONTHS
 from lifelong.growth.cpd import build_pdf as build_cpd_pdf
 from lifelong.growth.forms import (
@@ -32,6 +33,8 @@ from lifelong.growth.models import (
     ReviewCard,
 )
 from lifelong.growth.prompts import TEMPLATES
+from lifelong.growth.yearreview import MONTHS, hours_text
+from lifelong.growth.yearreview import build_pdf as build_year_pdf
 
 NAV_SECTION = "growth"
 CARDS_PER_PAGE = 50
@@ -399,4 +402,57 @@ def cpd_profile_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="cpd-profile-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.pdf"'
     )
+    return response
+
+
+# --------------------------------------------------------------------------------------------
+# The year in review
+# --------------------------------------------------------------------------------------------
+
+EARLIEST_YEAR = 1990
+
+
+def _review_year(request: AuthenticatedHttpRequest, year: int | None) -> int:
+    this_year = timezone.localdate().year
+    if year is None:
+        return this_year
+    if not EARLIEST_YEAR <= year <= this_year:
+        raise Http404("No such year to review.")
+    return year
+
+
+@login_required
+@require_GET
+def year_review(request: AuthenticatedHttpRequest, year: int | None = None) -> HttpResponse:
+    chosen = _review_year(request, year)
+    review = services.year_in_review(request.user, chosen)
+    this_year = timezone.localdate().year
+    context = _context(
+        "year",
+        review=review,
+        topic_chart=bar_chart(
+            f"CE hours by topic, {chosen}",
+            [(label, float(hours), hours_text(hours)) for label, hours in review.hours_by_topic],
+        ),
+        month_chart=bar_chart(
+            f"CE hours by month, {chosen}",
+            [
+                (month, float(hours), hours_text(hours))
+                for month, hours in zip(MONTHS, review.hours_by_month, strict=True)
+            ],
+        ),
+        years=list(range(this_year, max(this_year - 5, EARLIEST_YEAR) - 1, -1)),
+    )
+    return render(request, "growth/year_review.html", context)
+
+
+@login_required
+@require_GET
+def year_review_pdf(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    chosen = _review_year(request, year)
+    review = services.year_in_review(request.user, chosen)
+    response = HttpResponse(
+        build_year_pdf(review, created_at=timezone.now()), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="year-in-review-{chosen}.pdf"'
     return response
