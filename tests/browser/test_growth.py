@@ -77,7 +77,9 @@ def test_a_goal_progresses_with_a_matching_activity_and_a_card_is_reviewed(page:
 
     # Review it: the answer is hidden until asked for; Good brings it back in ten minutes
     # (still today), Easy schedules it days ahead.
-    page.get_by_role("navigation", name="Growth").get_by_role("link", name="Review").click()
+    page.get_by_role("navigation", name="Growth").get_by_role(
+        "link", name="Review", exact=True
+    ).click()
     expect(page.get_by_text("1 card due today.")).to_be_visible()
     answer = page.get_by_text("Stabilisation: psychoeducation, relaxation, affect skills.")
     expect(answer).to_be_hidden()
