@@ -13,9 +13,17 @@ from lifelong.accounts.models import User
 from lifelong.literature.models import Article
 from lifelong.literature.search import (
     COUNT_CAP,
+    ParsedQuery,
+    QueryTerm,
     SearchFilters,
     SearchPage,
+    counted_texts,
+    fts5_expression,
+    indexed_article_count,
     missing_search_objects,
+    parse_query,
+    phrase_counts,
+    ranking_query,
     rebuild_search_index,
     repair_search_index,
     search,
@@ -412,7 +420,7 @@ def test_a_lost_trigger_is_put_back_and_the_index_rebuilt(owner: User) -> None:
     make_article("Grief")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER literature_article_fts_insert_v2")
+            cursor.execute("DROP TRIGGER literature_article_fts_insert_v3")
         else:
             cursor.execute("DROP TRIGGER literature_article_search_write ON literature_article")
     assert missing_search_objects() != []
@@ -469,3 +477,237 @@ def test_a_very_broad_search_ranks_the_newest_matches_only(
     filtered = search("grief", SearchFilters(journal="trauma"), owner)
     assert filtered.windowed is False
     assert len(filtered.hits) == 5
+
+
+# -- SQLite: phrase counts and the ranking expression --------------------------------------
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="phrase counts serve FTS5's bm25 (SQLite)"
+)
+
+
+def bm25_scores(expression: str) -> dict[int, float]:
+    """What FTS5's bm25 gives every match of ``expression`` (the whole query ranked)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid, -rank FROM literature_article_fts WHERE literature_article_fts MATCH %s",
+            [expression],
+        )
+        return {int(row[0]): float(row[1]) for row in cursor.fetchall()}
+
+
+def stored_counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phrase, documents FROM literature_search_phrase")
+        return {row[0]: int(row[1]) for row in cursor.fetchall()}
+
+
+@sqlite_only
+def test_the_index_knows_how_many_articles_it_holds(owner: User) -> None:
+    from django.utils import timezone
+
+    assert indexed_article_count() == 0
+    first = make_article("Grief")
+    make_article("Loss")
+    make_article("Removed", removed_at=timezone.now())
+    assert indexed_article_count() == 2
+
+    first.delete()
+    assert indexed_article_count() == 1
+
+
+@sqlite_only
+def test_phrase_counts_are_kept_and_recounted_after_a_change(owner: User) -> None:
+    make_article("Grief in widows", abstract="Grief and loss.")
+    make_article("Grief counselling")
+    make_article("Loss of a parent")
+
+    terms = [QueryTerm("grief"), QueryTerm("loss"), QueryTerm("prolonged grief", phrase=True)]
+    assert phrase_counts(terms) == ({"grief": 2, "loss": 2, "prolonged grief": 0}, 3)
+    assert stored_counts() == {"grief": 2, "loss": 2, "prolonged grief": 0}
+
+    make_article("Prolonged grief disorder")  # a change in a small library: recounted
+    assert phrase_counts(terms)[0] == {"grief": 3, "loss": 2, "prolonged grief": 1}
+    assert stored_counts()["grief"] == 3
+
+
+@sqlite_only
+def test_a_count_is_reused_until_enough_of_the_library_changed(
+    owner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lifelong.literature.search as search_module
+
+    monkeypatch.setattr(search_module, "PHRASE_COUNTS_STALE_AFTER", 5)
+    for number in range(10):
+        make_article(f"Grief {number}" if number < 4 else f"Loss {number}")
+    assert phrase_counts([QueryTerm("grief")])[0] == {"grief": 4}
+
+    make_article("Grief again")
+    make_article("Grief once more")  # 2 changes x 5 <= 12 articles: the count still holds
+    assert phrase_counts([QueryTerm("grief")])[0] == {"grief": 4}
+
+    make_article("Grief a third time")  # 3 x 5 > 13: counted again
+    assert phrase_counts([QueryTerm("grief")])[0] == {"grief": 7}
+
+
+@sqlite_only
+def test_words_in_half_the_library_are_left_out_of_the_ranking_only(owner: User) -> None:
+    make_article("Grief therapy for widows", abstract="Therapy for grief and more grief.")
+    make_article("Therapy after loss", abstract="Grief is mentioned once in this therapy trial.")
+    make_article("Therapy for insomnia")
+    make_article("Therapy for panic", abstract="Therapy.")
+    make_article("Grief without the other word")
+    make_article("Therapy for phobia")
+    make_article("Therapy for tics")
+    for number in range(3):
+        make_article(f"Sleep study {number}")
+
+    parsed = parse_query("grief therapy -panic")
+    counts, library = phrase_counts([term for group in parsed.groups for term in group])
+    assert counts == {"grief": 3, "therapy": 6}
+    assert library == 10
+    assert ranking_query(parsed, counts, library) == parse_query("grief")
+
+    page = search("grief therapy -panic", SearchFilters(), owner)
+
+    assert titles(page) == ["Grief therapy for widows", "Therapy after loss"]
+    whole = bm25_scores(fts5_expression(parsed))
+    assert [hit.score for hit in page.hits] == pytest.approx(
+        [whole[hit.article.pk] for hit in page.hits], rel=1e-4
+    )
+
+
+@sqlite_only
+def test_a_group_stays_in_the_ranking_while_one_of_its_words_is_not_common(owner: User) -> None:
+    parsed = parse_query("ketamine OR esketamine therapy")
+
+    assert ranking_query(parsed, {"ketamine": 9, "esketamine": 1, "therapy": 9}, 10) == (
+        ParsedQuery(((QueryTerm("ketamine"), QueryTerm("esketamine")),))
+    )
+    assert ranking_query(parsed, {"ketamine": 9, "esketamine": 5, "therapy": 6}, 10) == (
+        ParsedQuery(((QueryTerm("therapy"),),))
+    )  # all common: the rarest group stays, so that bm25 still orders the matches
+    assert ranking_query(parsed, {"ketamine": 1, "esketamine": 1, "therapy": 1}, 10) == (
+        ParsedQuery(parsed.groups)
+    )
+
+
+@sqlite_only
+def test_rankings_follow_inserts_updates_and_deletions(owner: User) -> None:
+    for number in range(4):
+        make_article(f"Therapy study {number}", abstract="Therapy.")
+    widows = make_article("Grief therapy for widows", abstract="Grief.")
+    other = make_article("Therapy", abstract="Grief therapy in one line.")
+    assert titles(search("grief therapy", SearchFilters(), owner)) == [
+        "Grief therapy for widows",
+        "Therapy",
+    ]
+
+    other.title = "Grief, grief and grief in therapy"
+    other.save()
+    page = search("grief therapy", SearchFilters(), owner)
+    assert titles(page) == ["Grief, grief and grief in therapy", "Grief therapy for widows"]
+    whole = bm25_scores('"grief" AND "therapy"')
+    assert [hit.score for hit in page.hits] == pytest.approx(
+        [whole[hit.article.pk] for hit in page.hits], rel=1e-4
+    )
+
+    other.delete()
+    make_article("Grief therapy in groups")
+    assert sorted(find(owner, "grief therapy")) == [
+        "Grief therapy for widows",
+        "Grief therapy in groups",
+    ]
+    widows.delete()
+    assert find(owner, "grief therapy") == ["Grief therapy in groups"]
+
+
+@sqlite_only
+def test_over_the_budget_the_commonest_groups_only_select(owner: User) -> None:
+    parsed = parse_query("cognitive behavioral therapy insomnia -children")
+    counts = {"cognitive": 40, "behavioral": 160, "therapy": 470, "insomnia": 20}
+
+    assert ranking_query(parsed, counts, 1000, budget=10_000) == ParsedQuery(parsed.groups)
+    assert ranking_query(parsed, counts, 1000, budget=250) == parse_query(
+        "cognitive behavioral insomnia"
+    )
+    assert ranking_query(parsed, counts, 1000, budget=60) == parse_query("cognitive insomnia")
+    assert ranking_query(parsed, counts, 1000, budget=0) == parse_query("insomnia")
+
+
+@sqlite_only
+def test_a_search_over_the_budget_still_finds_exactly_the_matches(
+    owner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lifelong.literature.search as search_module
+
+    monkeypatch.setattr(search_module, "RANKING_BUDGET", 1)
+    make_article("Grief counselling for widows", abstract="Grief, grief.")
+    make_article("Counselling", abstract="Counselling after grief.")
+    make_article("Counselling without the other word")
+    make_article("Counselling in schools")
+    make_article("Grief without the other word")
+    for number in range(4):
+        make_article(f"Sleep study {number}")
+
+    page = search("counselling grief", SearchFilters(), owner)
+
+    # Ranked by "grief" alone (3 articles, "counselling" 4); both words are required.
+    assert titles(page) == ["Grief counselling for widows", "Counselling"]
+    alone = bm25_scores('"grief"')
+    assert [hit.score for hit in page.hits] == pytest.approx(
+        [alone[hit.article.pk] for hit in page.hits], rel=1e-9
+    )
+
+
+# -- PostgreSQL: broad searches ranked in two tiers ----------------------------------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the stored head vector serves PostgreSQL"
+)
+
+
+@postgres_only
+def test_postgres_ranks_the_best_heads_by_their_whole_document(
+    owner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lifelong.literature.search as search_module
+
+    make_article("Grief and loss", abstract="A study.")
+    make_article("Grief", abstract="Grief, grief, grief and grief.")
+    keyword = make_article("Sleep", keywords=["grief"], abstract="A study.")
+    body = make_article("Panic", abstract="Grief grief grief grief grief grief grief grief.")
+    every = titles(search("grief", SearchFilters(), owner))
+    assert every[:2] == ["Grief", "Panic"]  # ranked by their whole documents
+
+    monkeypatch.setattr(search_module, "RERANKED", 2)
+    page = search("grief", SearchFilters(), owner)
+
+    # The two best by title, MeSH and keywords, by their whole documents; then the others by
+    # their heads (a keyword before nothing).
+    assert titles(page) == ["Grief", "Grief and loss", "Sleep", "Panic"]
+    pages = [search("grief", SearchFilters(), owner, limit=1, offset=n) for n in range(4)]
+    assert [title for one in pages for title in titles(one)] == titles(page)
+
+    body.title = "Grief in panic disorder"  # the head follows the article
+    body.save()
+    keyword.delete()
+    assert titles(search("grief", SearchFilters(), owner))[:1] == ["Grief in panic disorder"]
+    assert len(find(owner, "grief")) == 3
+
+
+@sqlite_only
+def test_a_term_of_several_words_costs_the_articles_of_each_word(owner: User) -> None:
+    parsed = parse_query("meta-analysis depression -children")
+    assert counted_texts(parsed) == [
+        QueryTerm("meta-analysis"),
+        QueryTerm("depression"),
+        QueryTerm("meta"),
+        QueryTerm("analysis"),
+    ]
+    counts = {"meta-analysis": 200, "meta": 250, "analysis": 600, "depression": 150}
+
+    assert ranking_query(parsed, counts, 1000, budget=1000) == parse_query(
+        "meta-analysis depression"
+    )
+    assert ranking_query(parsed, counts, 1000, budget=999) == parse_query("depression")

@@ -94,6 +94,10 @@ def test_the_page_runs_a_bounded_number_of_queries(
         if number % 2:
             save_to_reading_list(owner, article)
 
+    # The first search of a word on SQLite counts the articles that contain it and keeps
+    # the count (two more queries); later searches reuse it.
+    with django_assert_max_num_queries(9):  # type: ignore[operator]
+        owner_client.get(URL, {"q": "grief"})
     with django_assert_max_num_queries(7):  # type: ignore[operator]
         owner_client.get(URL, {"q": "grief"})
 

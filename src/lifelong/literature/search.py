@@ -30,6 +30,7 @@ operators, and never raise a syntax error.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -55,6 +56,16 @@ COUNT_CAP = 10_000
 RANKING_WINDOW = 10_000
 # FTS5 bm25 weights, in column order: title, abstract, mesh, keywords, authors, journal.
 SQLITE_WEIGHTS = (10.0, 2.0, 6.0, 5.0, 1.0, 1.0)
+# SQLite: how many articles contain each phrase (what bm25 weighs a word by) is counted once
+# and reused until more than 1/PHRASE_COUNTS_STALE_AFTER of the library has changed since.
+PHRASE_TABLE = "literature_search_phrase"
+STATE_TABLE = "literature_search_state"
+PHRASE_COUNTS_STALE_AFTER = 1000
+# The most articles that bm25 may count for one search (see ranking_query): about 50 ns each.
+RANKING_BUDGET = 300_000
+# PostgreSQL: how many of a broad search's matches are ranked by their whole document (see
+# _postgres_ranked_matches).
+RERANKED = 200
 # ts_rank_cd weights for {D, C, B, A}: authors/journal, abstract, MeSH/keywords, title.
 PG_WEIGHTS = "{0.1, 0.2, 0.6, 1.0}"
 
@@ -78,6 +89,7 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _HAS_WORD = re.compile(r"[^\W_]")
 _SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,22 +310,39 @@ FTS_COLUMNS = ("title", "abstract", "mesh", "keywords", "authors", "journal")
 # searches never need the article table. The trigger names carry a version: installing
 # drops triggers of earlier versions.
 _SQLITE_TRIGGERS = {
-    "literature_article_fts_insert_v2": (
-        "AFTER INSERT ON {article} WHEN new.removed_at IS NULL BEGIN {insert_new}; END"
+    "literature_article_fts_insert_v3": (
+        "AFTER INSERT ON {article} WHEN new.removed_at IS NULL BEGIN {insert_new}; {changed}; END"
     ),
-    "literature_article_fts_delete_v2": (
-        "AFTER DELETE ON {article} WHEN old.removed_at IS NULL BEGIN {delete_old}; END"
+    "literature_article_fts_delete_v3": (
+        "AFTER DELETE ON {article} WHEN old.removed_at IS NULL BEGIN {delete_old}; {changed}; END"
     ),
-    "literature_article_fts_update_v2": (
+    "literature_article_fts_update_v3": (
         "AFTER UPDATE OF title, abstract, mesh, keywords, authors, journal, "
-        "journal_abbreviation, removed_at ON {article} BEGIN {delete_old}; {insert_new}; END"
+        "journal_abbreviation, removed_at ON {article} "
+        "BEGIN {delete_old}; {insert_new}; {changed}; END"
     ),
 }
 _OLD_SQLITE_TRIGGERS = (
     "literature_article_fts_insert",
     "literature_article_fts_delete",
     "literature_article_fts_update",
+    "literature_article_fts_insert_v2",
+    "literature_article_fts_delete_v2",
+    "literature_article_fts_update_v2",
 )
+# The phrase counts (see PHRASE_TABLE) and a counter of the index's changes, which tells when
+# a count has gone stale.
+_SQLITE_TABLES = {
+    PHRASE_TABLE: f"""CREATE TABLE IF NOT EXISTS {PHRASE_TABLE} (
+        phrase TEXT PRIMARY KEY,
+        documents INTEGER NOT NULL,
+        counted_at INTEGER NOT NULL
+    )""",
+    STATE_TABLE: f"""CREATE TABLE IF NOT EXISTS {STATE_TABLE} (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        changes INTEGER NOT NULL
+    )""",
+}
 
 
 def _sqlite_statements() -> dict[str, str]:
@@ -329,12 +358,19 @@ def _sqlite_statements() -> dict[str, str]:
     )
     return {
         name: f"CREATE TRIGGER IF NOT EXISTS {name} "
-        + body.format(article=ARTICLE_TABLE, insert_new=insert_new, delete_old=delete_old)
+        + body.format(
+            article=ARTICLE_TABLE,
+            insert_new=insert_new,
+            delete_old=delete_old,
+            changed=f"UPDATE {STATE_TABLE} SET changes = changes + 1",
+        )
         for name, body in _SQLITE_TRIGGERS.items()
     }
 
 
-_PG_DOCUMENT = """
+# Title (weight A), MeSH and keywords (B): the head of the document, stored on its own too,
+# small enough to stay in the row (the whole document is TOASTed), to rank broad searches.
+_PG_HEAD = """
     setweight(to_tsvector('english', coalesce({row}.title, '')), 'A')
     || setweight(to_tsvector('english', coalesce((
         SELECT string_agg(CASE jsonb_typeof(item) WHEN 'string' THEN item #>> '{{}}'
@@ -346,7 +382,9 @@ _PG_DOCUMENT = """
                           ELSE coalesce(item ->> 'keyword', item ->> 'text') END, ' ; ')
         FROM jsonb_array_elements(CASE WHEN jsonb_typeof({row}.keywords) = 'array'
                                   THEN {row}.keywords ELSE '[]'::jsonb END) AS item), '')), 'B')
-    || setweight(to_tsvector('english', coalesce((
+"""
+# Then the abstract (C), authors and journal (D).
+_PG_BODY = """    || setweight(to_tsvector('english', coalesce((
         SELECT string_agg(CASE jsonb_typeof(item) WHEN 'string' THEN item #>> '{{}}'
                           ELSE item ->> 'text' END, ' ')
         FROM jsonb_array_elements(CASE WHEN jsonb_typeof({row}.abstract) = 'array'
@@ -360,14 +398,19 @@ _PG_DOCUMENT = """
         || ' ; ' || coalesce({row}.journal, '') || ' ' || coalesce({row}.journal_abbreviation, '')),
         'D')
 """
+_PG_DOCUMENT = f"({_PG_HEAD}) || {_PG_BODY}"
 
+_PG_INDEX = f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_document ON {PG_TABLE} USING GIN (document)"
 _PG_STATEMENTS = [
     f"""CREATE TABLE IF NOT EXISTS {PG_TABLE} (
         article_id bigint PRIMARY KEY,
         document tsvector NOT NULL
     )""",
-    f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_document ON {PG_TABLE} USING GIN (document)",
+    f"ALTER TABLE {PG_TABLE} ADD COLUMN IF NOT EXISTS head tsvector NOT NULL DEFAULT ''",
+    _PG_INDEX,
     f"""CREATE OR REPLACE FUNCTION {PG_TABLE}_write() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        head_vector tsvector;
     BEGIN
         IF TG_OP = 'DELETE' THEN
             DELETE FROM {PG_TABLE} WHERE article_id = OLD.id;
@@ -388,9 +431,11 @@ _PG_STATEMENTS = [
            AND NEW.journal_abbreviation IS NOT DISTINCT FROM OLD.journal_abbreviation THEN
             RETURN NULL;
         END IF;
-        INSERT INTO {PG_TABLE} (article_id, document)
-        VALUES (NEW.id, {_PG_DOCUMENT.format(row="NEW")})
-        ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document;
+        head_vector := {_PG_HEAD.format(row="NEW")};
+        INSERT INTO {PG_TABLE} (article_id, document, head)
+        VALUES (NEW.id, head_vector {_PG_BODY.format(row="NEW")}, head_vector)
+        ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document,
+            head = EXCLUDED.head;
         RETURN NULL;
     END $$""",
     f"""CREATE OR REPLACE FUNCTION {PG_TABLE}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -434,6 +479,9 @@ def install_search_index(
                 f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', %s)",
                 [f"bm25({weights})"],
             )
+            for statement in _SQLITE_TABLES.values():
+                cursor.execute(statement)
+            cursor.execute(f"INSERT OR IGNORE INTO {STATE_TABLE} (id, changes) VALUES (1, 0)")
             for name in (*_OLD_SQLITE_TRIGGERS, *_SQLITE_TRIGGERS):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             for statement in _sqlite_statements().values():
@@ -463,6 +511,8 @@ def uninstall_search_index(connection: BaseDatabaseWrapper = default_connection)
             for name in _SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+            for table in _SQLITE_TABLES:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
         else:
             for name in _PG_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {ARTICLE_TABLE}")
@@ -477,18 +527,26 @@ def rebuild_search_index(connection: BaseDatabaseWrapper = default_connection) -
     with connection.cursor() as cursor:
         if _vendor(connection) == "sqlite":
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
+            cursor.execute(f"DELETE FROM {PHRASE_TABLE}")
             cursor.execute(
                 f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(FTS_COLUMNS)}) "
                 f"SELECT a.id, {', '.join(_sqlite_document('a'))} FROM {ARTICLE_TABLE} AS a "
                 "WHERE a.removed_at IS NULL"
             )
         else:
+            # Filling the table first and building the GIN index after is several times
+            # faster than updating the index row by row.
+            cursor.execute(f"DROP INDEX IF EXISTS {PG_TABLE}_document")
             cursor.execute(f"TRUNCATE {PG_TABLE}")
             cursor.execute(
-                f"INSERT INTO {PG_TABLE} (article_id, document) "
-                f"SELECT a.id, {_PG_DOCUMENT.format(row='a')} FROM {ARTICLE_TABLE} AS a "
-                "WHERE a.removed_at IS NULL"
+                f"INSERT INTO {PG_TABLE} (article_id, document, head) "
+                f"SELECT d.id, d.head {_PG_BODY.format(row='d')}, d.head FROM "
+                f"(SELECT a.*, {_PG_HEAD.format(row='a')} AS head FROM {ARTICLE_TABLE} AS a "
+                "WHERE a.removed_at IS NULL) AS d"
             )
+            indexed = max(int(cursor.rowcount), 0)
+            cursor.execute(_PG_INDEX)
+            return indexed
         return max(int(cursor.rowcount), 0)
 
 
@@ -496,11 +554,11 @@ def missing_search_objects(connection: BaseDatabaseWrapper = default_connection)
     """The index's table and triggers that do not exist (empty when all is in place)."""
     with connection.cursor() as cursor:
         if _vendor(connection) == "sqlite":
-            wanted = [FTS_TABLE, *_SQLITE_TRIGGERS]
+            wanted = [FTS_TABLE, *_SQLITE_TABLES, *_SQLITE_TRIGGERS]
             cursor.execute(
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') "
-                "AND name LIKE %s",
-                [f"{FTS_TABLE}%"],
+                "AND (name LIKE %s OR name IN (%s, %s))",
+                [f"{FTS_TABLE}%", *_SQLITE_TABLES],
             )
         else:
             wanted = [PG_TABLE, *_PG_TRIGGERS]
@@ -620,10 +678,9 @@ def _filter_sql(filters: SearchFilters, user_id: int, vendor: str) -> tuple[list
 
 def _newest_matches(
     cursor: Any, parsed: ParsedQuery, vendor: str, match_params: list[Any]
-) -> tuple[int, int | None]:
-    """One pass over the newest matches (no ranking): how many there are, up to just past the
-    count cap and the ranking window, and the smallest id among the newest
-    :data:`RANKING_WINDOW` when there are more matches than that (else None)."""
+) -> list[int]:
+    """One pass over the newest matches (no ranking): their ids, newest first, up to just past
+    the count cap and the ranking window."""
     enough = max(COUNT_CAP, RANKING_WINDOW) + 1
     if vendor == "sqlite":
         cursor.execute(
@@ -638,9 +695,214 @@ def _newest_matches(
             "ORDER BY s.article_id DESC LIMIT %s",
             [*match_params, enough],
         )
-    ids = [row[0] for row in cursor.fetchall()]
-    start = int(ids[RANKING_WINDOW - 1]) if len(ids) > RANKING_WINDOW else None
-    return len(ids), start
+    return [int(row[0]) for row in cursor.fetchall()]
+
+
+def _varint(data: bytes, position: int = 0) -> tuple[int, int]:
+    """SQLite's variable-length integer at ``position``: its value and the next position."""
+    value = 0
+    for index in range(8):
+        if position + index >= len(data):
+            return value, len(data)
+        byte = data[position + index]
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value, position + index + 1
+    if position + 8 < len(data):
+        return (value << 8) | data[position + 8], position + 9
+    return value, len(data)
+
+
+def _averages_count(block: bytes | None) -> int:
+    """How many articles the SQLite index holds: the first number of the FTS5 "averages"
+    record (row 1 of its data table), which FTS5 keeps up to date for bm25."""
+    return _varint(bytes(block))[0] if block else 0
+
+
+def indexed_article_count(connection: BaseDatabaseWrapper = default_connection) -> int:
+    """How many articles the SQLite index holds (read from the index, no scan)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT block FROM {FTS_TABLE}_data WHERE id = 1")
+        row = cursor.fetchone()
+    return _averages_count(row[0] if row else None)
+
+
+def phrase_counts(
+    terms: Sequence[QueryTerm], connection: BaseDatabaseWrapper = default_connection
+) -> tuple[dict[str, int], int]:
+    """How many indexed articles contain each term, and how many the index holds (SQLite).
+
+    The count is what bm25 weighs a term by, and what it would count again, through the
+    term's whole posting list, in every ranked search. It is kept in :data:`PHRASE_TABLE` and
+    reused until more articles than 1/:data:`PHRASE_COUNTS_STALE_AFTER` of the library were
+    written since (the triggers count the index's changes), so a small library is recounted
+    after any change. One query when every count is known; two more to count the others."""
+    texts = list(dict.fromkeys(term.text for term in terms))
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT block FROM {FTS_TABLE}_data WHERE id = 1), "
+            f"(SELECT changes FROM {STATE_TABLE} WHERE id = 1), p.phrase, p.documents, "
+            f"p.counted_at FROM (SELECT 1) AS one LEFT JOIN {PHRASE_TABLE} AS p "
+            f"ON p.phrase IN ({', '.join(['%s'] * len(texts)) or 'NULL'})",
+            texts,
+        )
+        rows = cursor.fetchall()
+        library = _averages_count(rows[0][0])
+        changes = int(rows[0][1] or 0)
+        for _, _, phrase, documents, counted_at in rows:
+            if phrase is not None and (changes - counted_at) * PHRASE_COUNTS_STALE_AFTER <= library:
+                counts[phrase] = int(documents)
+        missing = [text for text in texts if text not in counts]
+        if missing:
+            count = f"(SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
+            cursor.execute(
+                f"SELECT {', '.join([count] * len(missing))}",
+                [_fts5_string(QueryTerm(text, phrase=True)) for text in missing],
+            )
+            counts.update(zip(missing, map(int, cursor.fetchone()), strict=True))
+            cursor.executemany(
+                f"INSERT INTO {PHRASE_TABLE} (phrase, documents, counted_at) VALUES (%s, %s, %s) "
+                "ON CONFLICT (phrase) DO UPDATE SET documents = excluded.documents, "
+                "counted_at = excluded.counted_at",
+                [(text, counts[text], changes) for text in missing],
+            )
+    return counts, library
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of a term as the index splits them (near enough: before stemming)."""
+    return _WORD.findall(text)
+
+
+def counted_texts(parsed: ParsedQuery) -> list[QueryTerm]:
+    """What :func:`ranking_query` needs counted: every term, and each word of a term of
+    several words (bm25 walks the posting lists of all the words of a phrase)."""
+    terms = [term for group in parsed.groups for term in group]
+    words = [
+        QueryTerm(word)
+        for term in terms
+        if len(tokens := _tokens(term.text)) > 1
+        for word in tokens[:MAX_QUERY_TERMS]
+    ]
+    return list(dict.fromkeys([*terms, *words]))[: 2 * MAX_QUERY_TERMS]
+
+
+def ranking_query(
+    parsed: ParsedQuery, counts: dict[str, int], library: int, budget: int | None = None
+) -> ParsedQuery:
+    """The part of a query that bm25 ranks its matches by (SQLite).
+
+    bm25 counts the articles containing each phrase of the expression it ranks, walking the
+    posting lists of the phrase's words, on every search: ranking costs as much as the number
+    of articles containing those words (``counts``: of every term, and of each word of a
+    term of several words; see :func:`counted_texts`). So:
+
+    1. Excluded terms are left out: they are in no match and add nothing to its score.
+    2. Groups whose every term is in at least half the library are left out: bm25 floors
+       their weight to 1e-6 (the score does not change).
+    3. While the words of the groups left are in more than ``budget`` articles together (by
+       default :data:`RANKING_BUDGET`), the group in the most articles (the lowest weight) is
+       left out: the query's rarer terms order its matches, the commonest only select them.
+
+    Leaving out a whole group only, the result matches every article the query matches; one
+    group always stays, so that bm25 still orders the matches."""
+    budget = RANKING_BUDGET if budget is None else budget
+
+    def documents(group: tuple[QueryTerm, ...]) -> int:
+        return sum(counts.get(term.text, 0) for term in group)
+
+    def cost(group: tuple[QueryTerm, ...]) -> int:
+        total = 0
+        for term in group:
+            words = _tokens(term.text)
+            if len(words) > 1:
+                total += sum(counts.get(word, 0) for word in words)
+            else:
+                total += counts.get(term.text, 0)
+        return total
+
+    kept = [
+        group
+        for group in parsed.groups
+        if not all(2 * counts.get(term.text, 0) >= library for term in group)
+    ] or sorted(parsed.groups, key=documents)[:1]
+    while len(kept) > 1 and sum(map(cost, kept)) > budget:
+        kept.remove(max(kept, key=documents))
+    return ParsedQuery(tuple(kept), ())
+
+
+def _window(matches: list[int]) -> tuple[int, int | None]:
+    """How many matches the newest-first pass found, and the smallest id among the newest
+    :data:`RANKING_WINDOW` when there are more matches than that (else None)."""
+    start = matches[RANKING_WINDOW - 1] if len(matches) > RANKING_WINDOW else None
+    return len(matches), start
+
+
+def _sqlite_ranked_matches(
+    cursor: Any, parsed: ParsedQuery, limit: int, offset: int, connection: BaseDatabaseWrapper
+) -> tuple[list[tuple[int, float]], int, bool]:
+    """A search without filters on SQLite: only the index is read (removed articles are not
+    in it; the article table's rows, JSON included, are large). The newest matches give the
+    count and the ranking window; bm25 ranks them with the phrases that carry weight (see
+    :func:`ranking_query`), restricted to the matches when that leaves some phrases out."""
+    expression = fts5_expression(parsed)
+    matches = _newest_matches(cursor, parsed, "sqlite", [expression])
+    counted, start = _window(matches)
+    if not matches:
+        return [], 0, False
+    window = matches[:RANKING_WINDOW]
+    counts, library = phrase_counts(counted_texts(parsed), connection)
+    ranking = ranking_query(parsed, counts, library)
+    bounds, params = "", list[Any]([expression])
+    if ranking == parsed:
+        if start is not None:
+            bounds, params = " AND f.rowid >= %s", [expression, start]
+    else:
+        bounds = " AND f.rowid >= %s AND +f.rowid IN (SELECT value FROM json_each(%s))"
+        params = [fts5_expression(ranking), window[-1], json.dumps(window)]
+    cursor.execute(
+        f"SELECT f.rowid, -f.rank FROM {FTS_TABLE} AS f WHERE f.{FTS_TABLE} MATCH %s{bounds} "
+        "ORDER BY f.rank, f.rowid DESC LIMIT %s OFFSET %s",
+        [*params, limit, offset],
+    )
+    rows = [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+    return rows, counted, start is not None
+
+
+def _postgres_ranked_matches(
+    cursor: Any, parsed: ParsedQuery, limit: int, offset: int
+) -> tuple[list[tuple[int, float]], int, bool]:
+    """A search without filters on PostgreSQL. The newest matches give the count and the
+    ranking window. Ranking a match with ``ts_rank_cd`` reads its whole document (TOASTed,
+    about 2 KB), so the window is ranked in two tiers: by the stored head of each document
+    (title, MeSH, keywords: small, in the row) first; the best :data:`RERANKED` of those are
+    ranked by their whole document, above the others (which keep their head's score). When
+    there are no more matches than that, every match is ranked by its whole document."""
+    tsquery, match_params = postgres_tsquery(parsed)
+    matches = _newest_matches(cursor, parsed, "postgresql", match_params)
+    counted, start = _window(matches)
+    if not matches:
+        return [], 0, False
+    cursor.execute(
+        f"""WITH q AS (SELECT {tsquery} AS query),
+        heads AS (
+            SELECT s.article_id, ts_rank_cd('{PG_WEIGHTS}', s.head, q.query, 32) AS head_score
+            FROM {PG_TABLE} AS s, q WHERE s.article_id = ANY(%s)
+        ),
+        tiers AS (
+            SELECT article_id, head_score,
+                row_number() OVER (ORDER BY head_score DESC, article_id DESC) <= %s AS best
+            FROM heads
+        )
+        SELECT t.article_id, CASE WHEN t.best
+            THEN ts_rank_cd('{PG_WEIGHTS}', s.document, q.query, 32) ELSE t.head_score END AS score
+        FROM tiers AS t JOIN {PG_TABLE} AS s ON s.article_id = t.article_id, q
+        ORDER BY t.best DESC, score DESC, t.article_id DESC LIMIT %s OFFSET %s""",
+        [*match_params, matches[:RANKING_WINDOW], RERANKED, limit, offset],
+    )
+    rows = [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+    return rows, counted, start is not None
 
 
 def _ranked_ids(
@@ -655,10 +917,12 @@ def _ranked_ids(
     only the newest :data:`RANKING_WINDOW` matches were ranked."""
     vendor = _vendor(connection)
     where, filter_params = _filter_sql(filters, user_id, vendor)
-    windowed = False
-    start: int | None = None
-    counted: int | None = None
     with connection.cursor() as cursor:
+        if not parsed.empty and not filters.active:
+            # Removed articles are not in the index: without filters only the index is read.
+            if vendor == "sqlite":
+                return _sqlite_ranked_matches(cursor, parsed, limit, offset, connection)
+            return _postgres_ranked_matches(cursor, parsed, limit, offset)
         if parsed.empty:
             source = f"{ARTICLE_TABLE} AS a"
             identifier = "a.id"
@@ -669,46 +933,31 @@ def _ranked_ids(
                 "a.published_day DESC NULLS LAST, a.id DESC"
             )
         elif vendor == "sqlite":
-            # Removed articles are not in the index: without filters the article table is not
-            # read at all (its rows, JSON included, are large), only the index.
             match_params = [fts5_expression(parsed)]
-            if filters.active:
-                source = f"{FTS_TABLE} AS f JOIN {ARTICLE_TABLE} AS a ON a.id = f.rowid"
-                where.insert(0, f"f.{FTS_TABLE} MATCH %s")
-            else:
-                source, where, filter_params = f"{FTS_TABLE} AS f", [f"f.{FTS_TABLE} MATCH %s"], []
-                counted, start = _newest_matches(cursor, parsed, vendor, match_params)
+            source = f"{FTS_TABLE} AS f JOIN {ARTICLE_TABLE} AS a ON a.id = f.rowid"
+            where.insert(0, f"f.{FTS_TABLE} MATCH %s")
             identifier = "f.rowid"
             score = "-f.rank"
             order = "f.rank, f.rowid DESC"
         else:
             tsquery, match_params = postgres_tsquery(parsed)
-            source = f"{PG_TABLE} AS s CROSS JOIN (SELECT {tsquery} AS query) AS q"
-            if filters.active:
-                source += f" JOIN {ARTICLE_TABLE} AS a ON a.id = s.article_id"
-            else:
-                where, filter_params = [], []
-                counted, start = _newest_matches(cursor, parsed, vendor, match_params)
+            source = (
+                f"{PG_TABLE} AS s CROSS JOIN (SELECT {tsquery} AS query) AS q "
+                f"JOIN {ARTICLE_TABLE} AS a ON a.id = s.article_id"
+            )
             where.insert(0, "s.document @@ q.query")
             identifier = "s.article_id"
             score = f"ts_rank_cd('{PG_WEIGHTS}', s.document, q.query, 32)"
             order = "score DESC, s.article_id DESC"
         conditions = " AND ".join(where)
         params = match_params + filter_params
-        ranked_conditions, ranked_params = conditions, params
-        if not parsed.empty and not filters.active and start is not None:
-            ranked_conditions += f" AND {identifier} >= %s"
-            ranked_params = [*params, start]
-            windowed = True
         cursor.execute(
-            f"SELECT {identifier}, {score} AS score FROM {source} WHERE {ranked_conditions} "
+            f"SELECT {identifier}, {score} AS score FROM {source} WHERE {conditions} "
             f"ORDER BY {order} LIMIT %s OFFSET %s",
-            [*ranked_params, limit, offset],
+            [*params, limit, offset],
         )
         rows = [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
-        if counted is not None:
-            total = counted
-        elif offset == 0 and len(rows) < limit:
+        if offset == 0 and len(rows) < limit:
             total = len(rows)
         else:
             cursor.execute(
@@ -716,7 +965,7 @@ def _ranked_ids(
                 [*params, COUNT_CAP + 1],
             )
             total = int(cursor.fetchone()[0])
-    return rows, total, windowed
+    return rows, total, False
 
 
 def search(
