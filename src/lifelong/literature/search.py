@@ -30,6 +30,7 @@ operators, and never raise a syntax error.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db import OperationalError
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -761,12 +763,16 @@ def phrase_counts(
                 [_fts5_string(QueryTerm(text, phrase=True)) for text in missing],
             )
             counts.update(zip(missing, map(int, cursor.fetchone()), strict=True))
-            cursor.executemany(
-                f"INSERT INTO {PHRASE_TABLE} (phrase, documents, counted_at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (phrase) DO UPDATE SET documents = excluded.documents, "
-                "counted_at = excluded.counted_at",
-                [(text, counts[text], changes) for text in missing],
-            )
+            # Keeping the counts is an optimisation: a busy database (an import holding the
+            # write lock past the timeout) must not fail the search. (A failed statement
+            # leaves an SQLite transaction as it was.)
+            with contextlib.suppress(OperationalError):
+                cursor.executemany(
+                    f"INSERT INTO {PHRASE_TABLE} (phrase, documents, counted_at) "
+                    "VALUES (%s, %s, %s) ON CONFLICT (phrase) DO UPDATE SET "
+                    "documents = excluded.documents, counted_at = excluded.counted_at",
+                    [(text, counts[text], changes) for text in missing],
+                )
     return counts, library
 
 
