@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from lifelong.accounts.models import PersonalAccessToken, User
+from lifelong.accounts.models import Membership, Organization, PersonalAccessToken, User
 
 
 @admin.register(User)
@@ -22,3 +22,20 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
 class PersonalAccessTokenAdmin(admin.ModelAdmin[PersonalAccessToken]):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
+
+
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Membership
+    fields = ["user", "role", "shares_compliance", "joined_at"]
+    readonly_fields = ["joined_at"]
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin[Organization]):
+    """Names, kinds and who has which role: no member's data is reachable from here."""
+
+    list_display = ["name", "kind", "created_at"]
+    search_fields = ["name"]
+    inlines = [MembershipInline]

@@ -13,7 +13,10 @@ from lifelong.accounts.models import (
     MONTH_CHOICES,
     TIME_ZONE_CHOICES,
     EmailPreferences,
+    Membership,
+    Organization,
     PersonalAccessToken,
+    Role,
     User,
 )
 
@@ -99,3 +102,36 @@ class EmailPreferencesForm(forms.ModelForm[EmailPreferences]):
     class Meta:
         model = EmailPreferences
         fields = ["reminder_emails", "weekly_summary", "literature_digest", "wellbeing_emails"]
+
+
+class OrganizationForm(forms.ModelForm["Organization"]):
+    class Meta:
+        model = Organization
+        fields = ["name", "kind"]
+        labels = {"name": "Name", "kind": "Kind"}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text="They receive a link to join; without an account they sign up first.",
+    )
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MEMBER)
+
+    def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(value, Role(value).label) for value in roles]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+
+class SharingForm(forms.ModelForm["Membership"]):
+    class Meta:
+        model = Membership
+        fields = ["shares_compliance"]

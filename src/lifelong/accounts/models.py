@@ -247,3 +247,118 @@ def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
     return (user, data["kind"]) if user is not None else None
+
+
+# --------------------------------------------------------------------------------------------
+# Organizations: group practices, agencies and associations, their members and invitations
+# --------------------------------------------------------------------------------------------
+
+
+class OrganizationKind(models.TextChoices):
+    GROUP_PRACTICE = "group-practice", "Group practice"
+    AGENCY = "agency", "Agency"
+    ASSOCIATION = "association", "Association"
+
+
+class Role(models.TextChoices):
+    """What a member may do (see ``lifelong.accounts.organizations`` for the rules)."""
+
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    SUPERVISOR = "supervisor", "Supervisor"
+    MEMBER = "member", "Member"
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def for_user(self, user: Any) -> OrganizationQuerySet:
+        """The organizations ``user`` belongs to."""
+        return self.filter(memberships__user=user)
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=150)
+    kind = models.CharField(
+        max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.GROUP_PRACTICE
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def for_user(self, user: Any) -> MembershipQuerySet:
+        return self.filter(user=user)
+
+
+class Membership(models.Model):
+    """A user in an organization, with a role and their consent to share compliance status."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    shares_compliance = models.BooleanField(
+        "share my CE compliance with this organization",
+        default=False,
+        help_text="Its owners, admins and supervisors then see each of your licenses' status, "
+        "deadline and missing hours — never your activities, well-being, reflections, caseload "
+        "or outcomes.",
+    )
+    joined_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization", "joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="one_membership_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.organization_id} ({self.role})"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, declined_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An invitation to join an organization, sent to an email address.
+
+    The link in the email carries a signed token naming the invitation; it is accepted by a
+    signed-in user who owns that address (verified), after signing up if needed.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organization_id}"
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and self.declined_at is None

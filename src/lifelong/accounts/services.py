@@ -14,7 +14,14 @@ from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lifelong.accounts.models import EmailPreferences, PersonalAccessToken, User
+from lifelong.accounts.models import (
+    EmailPreferences,
+    Invitation,
+    Membership,
+    PersonalAccessToken,
+    User,
+)
+from lifelong.accounts.organizations import hand_over_before_deletion
 from lifelong.core.models import Notification
 from lifelong.credits.models import Activity, Certificate, PlannedActivity
 from lifelong.growth.models import Goal, PurposeNote, Reflection, ReviewCard
@@ -77,6 +84,8 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     Reflection: "user",
     ReviewCard: "user",
     PurposeNote: "user",
+    Membership: "user",
+    Invitation: "invited_by",
 }
 
 # A shared library article, named by what identifies it outside this site.
@@ -177,6 +186,22 @@ def export_user_data(user: User) -> dict[str, Any]:
             }
             for entry in ReadingListEntry.objects.for_user(user).select_related("article")
         ],
+        "organization_memberships": [
+            {
+                **_row(membership, exclude=["user"]),
+                "organization_name": membership.organization.name,
+            }
+            for membership in Membership.objects.for_user(user).select_related("organization")
+        ],
+        "organization_invitations_sent": [
+            {
+                **_row(invitation, exclude=["invited_by"]),
+                "organization_name": invitation.organization.name,
+            }
+            for invitation in Invitation.objects.filter(invited_by=user).select_related(
+                "organization"
+            )
+        ],
         "literature_digests_sent": [
             _row(delivery, exclude=["owner"])
             for delivery in DigestDelivery.objects.filter(owner=user)
@@ -246,7 +271,9 @@ def export_filename() -> str:
 
 
 def delete_account(request: HttpRequest, user: User) -> None:
-    """Delete the user and everything they own (the foreign keys cascade), then sign out."""
+    """Delete the user and everything they own (the foreign keys cascade), then sign out.
+    An organization they alone own passes to its longest-standing admin (else member)."""
     with transaction.atomic():
+        hand_over_before_deletion(user)
         user.delete()
     logout(request)
