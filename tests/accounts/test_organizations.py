@@ -274,7 +274,8 @@ def test_an_invitation_to_an_existing_user_is_emailed_notified_and_accepted(
     client = Client()
     client.force_login(invitee)
     listing = client.get(reverse("accounts:organizations"))
-    assert link.encode() in listing.content
+    assert b"Invitations waiting for you" in listing.content
+    assert b'href="/invitations/' in listing.content
     page = client.get(link)
     assert page.status_code == 200
     assert b"Accept" in page.content

@@ -50,6 +50,17 @@ OPERATIONS = {
     "/api/review/due": {"get"},
     "/api/review/cards": {"post"},
     "/api/review/cards/{card_id}/review": {"post"},
+    "/api/organizations": {"get", "post"},
+    "/api/organizations/{organization_id}": {"get", "delete"},
+    "/api/organizations/{organization_id}/membership": {"patch"},
+    "/api/organizations/{organization_id}/leave": {"post"},
+    "/api/organizations/{organization_id}/members/{membership_id}": {"patch", "delete"},
+    "/api/organizations/{organization_id}/invitations": {"get", "post"},
+    "/api/organizations/{organization_id}/invitations/{invitation_id}": {"delete"},
+    "/api/organizations/{organization_id}/compliance": {"get"},
+    "/api/invitations": {"get"},
+    "/api/invitations/{invitation_id}/accept": {"post"},
+    "/api/invitations/{invitation_id}/decline": {"post"},
 }
 
 

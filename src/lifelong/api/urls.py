@@ -7,6 +7,7 @@ under the site's Content-Security-Policy).
 
 from ninja import NinjaAPI, Swagger
 
+from lifelong.accounts.api import router as organizations_router
 from lifelong.api.auth import api_auth
 from lifelong.credits.api import router as credits_router
 from lifelong.growth.api import router as growth_router
@@ -33,3 +34,4 @@ api.add_router("/", credits_router)
 api.add_router("/", research_router)
 api.add_router("/", wellbeing_router)
 api.add_router("/", growth_router)
+api.add_router("/", organizations_router)
