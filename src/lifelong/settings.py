@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "lifelong.literature",
     "lifelong.growth",
     "lifelong.wellbeing",
+    "lifelong.community",
 ]
 
 MIDDLEWARE = [

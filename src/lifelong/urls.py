@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("lifelong.literature.urls")),
     path("", include("lifelong.growth.urls")),
     path("", include("lifelong.wellbeing.urls")),
+    path("", include("lifelong.community.urls")),
 ]

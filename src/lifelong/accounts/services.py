@@ -22,6 +22,10 @@ from lifelong.accounts.models import (
     User,
 )
 from lifelong.accounts.organizations import hand_over_before_deletion
+from lifelong.community.models import Attendance, GroupMembership, Meeting
+from lifelong.community.services import (
+    hand_over_before_deletion as hand_over_groups_before_deletion,
+)
 from lifelong.core.models import Notification
 from lifelong.credits.models import Activity, Certificate, PlannedActivity
 from lifelong.growth.models import Goal, PurposeNote, Reflection, ReviewCard
@@ -86,6 +90,9 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     PurposeNote: "user",
     Membership: "user",
     Invitation: "invited_by",
+    GroupMembership: "user",
+    Attendance: "user",
+    Meeting: "logged_by",
 }
 
 # A shared library article, named by what identifies it outside this site.
@@ -202,6 +209,23 @@ def export_user_data(user: User) -> dict[str, Any]:
                 "organization"
             )
         ],
+        "group_memberships": [
+            {**_row(membership, exclude=["user"]), "group_name": membership.group.name}
+            for membership in GroupMembership.objects.filter(user=user).select_related("group")
+        ],
+        "group_meetings_attended": [
+            {
+                **_row(attendance, exclude=["user"]),
+                "group_name": attendance.meeting.group.name,
+                "held_on": attendance.meeting.held_on,
+                "duration_minutes": attendance.meeting.duration_minutes,
+            }
+            for attendance in Attendance.objects.filter(user=user).select_related("meeting__group")
+        ],
+        "group_meetings_logged": [
+            _row(meeting, exclude=["logged_by"])
+            for meeting in Meeting.objects.filter(logged_by=user)
+        ],
         "literature_digests_sent": [
             _row(delivery, exclude=["owner"])
             for delivery in DigestDelivery.objects.filter(owner=user)
@@ -272,8 +296,10 @@ def export_filename() -> str:
 
 def delete_account(request: HttpRequest, user: User) -> None:
     """Delete the user and everything they own (the foreign keys cascade), then sign out.
-    An organization they alone own passes to its longest-standing admin (else member)."""
+    An organization they alone own passes to its longest-standing admin (else member), a group
+    they alone facilitate to its longest-standing member."""
     with transaction.atomic():
         hand_over_before_deletion(user)
+        hand_over_groups_before_deletion(user)
         user.delete()
     logout(request)

@@ -258,6 +258,17 @@ def _duplicate(
     return None
 
 
+def acceptance_problem(ruleset: RuleSet, activity: Activity) -> str | None:
+    """Why the board would not accept ``activity`` at all (its format, kind or provider), or
+    None when it would; caps and topics are the engine's business."""
+    return _rule_problem(
+        ruleset,
+        activity,
+        frozenset(ruleset.providers.accepted),
+        frozenset(ruleset.providers.exempt_kinds),
+    )
+
+
 def _rule_problem(
     ruleset: RuleSet,
     activity: Activity,
