@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lifelong.growth",
     "lifelong.wellbeing",
     "lifelong.community",
+    "lifelong.supervision",
 ]
 
 MIDDLEWARE = [

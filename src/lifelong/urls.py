@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("lifelong.growth.urls")),
     path("", include("lifelong.wellbeing.urls")),
     path("", include("lifelong.community.urls")),
+    path("", include("lifelong.supervision.urls")),
 ]

@@ -101,7 +101,13 @@ class EmailPreferencesForm(forms.ModelForm[EmailPreferences]):
 
     class Meta:
         model = EmailPreferences
-        fields = ["reminder_emails", "weekly_summary", "literature_digest", "wellbeing_emails"]
+        fields = [
+            "reminder_emails",
+            "weekly_summary",
+            "literature_digest",
+            "wellbeing_emails",
+            "supervision_emails",
+        ]
 
 
 class OrganizationForm(forms.ModelForm["Organization"]):

@@ -164,6 +164,7 @@ class EmailKind(models.TextChoices):
     WEEKLY_SUMMARY = "weekly-summary", "Weekly summary"
     LITERATURE_DIGEST = "literature-digest", "Weekly research digest"
     WELLBEING = "wellbeing", "Well-being reminders and notes"
+    SUPERVISION = "supervision", "Supervision requests"
 
 
 class EmailPreferences(models.Model):
@@ -174,6 +175,7 @@ class EmailPreferences(models.Model):
         EmailKind.WEEKLY_SUMMARY: "weekly_summary",
         EmailKind.LITERATURE_DIGEST: "literature_digest",
         EmailKind.WELLBEING: "wellbeing_emails",
+        EmailKind.SUPERVISION: "supervision_emails",
     }
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="email_preferences")
@@ -201,6 +203,12 @@ class EmailPreferences(models.Model):
         help_text="Off unless you turn it on. When a self-check is due, and when your own "
         "answers suggest it may be time to take care (the subject line never says more than "
         '"A note from Lifelong").',
+    )
+    supervision_emails = models.BooleanField(
+        "supervision emails",
+        default=True,
+        help_text="When an associate asks you to sign a period of their supervised hours, and "
+        "when your supervisor signs or returns one of yours.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

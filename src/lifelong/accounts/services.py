@@ -42,6 +42,15 @@ from lifelong.literature.models import (
     Source,
     SourceItem,
 )
+from lifelong.supervision.models import (
+    ExperienceTrack,
+    LogEntry,
+    MentorProfile,
+    Mentorship,
+    MentorshipNote,
+    SignOffPeriod,
+    Supervision,
+)
 from lifelong.wellbeing.models import (
     CareItem,
     CareTick,
@@ -93,6 +102,13 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     GroupMembership: "user",
     Attendance: "user",
     Meeting: "logged_by",
+    ExperienceTrack: "owner",
+    Supervision: "supervisee",
+    LogEntry: "owner",
+    SignOffPeriod: "supervisee",
+    MentorProfile: "user",
+    Mentorship: "mentee",  # and as mentor: both sides are exported
+    MentorshipNote: "author",
 }
 
 # A shared library article, named by what identifies it outside this site.
@@ -286,6 +302,44 @@ def export_user_data(user: User) -> dict[str, Any]:
         ],
         "purpose_notes": [
             _row(note, exclude=["user"]) for note in PurposeNote.objects.for_user(user)
+        ],
+        # Supervised experience: the associate's own log, supervisors and signed periods (a
+        # supervisor's view of other people's logs is theirs, not exported here).
+        "experience_track": [
+            _row(track, exclude=["id", "owner"])
+            for track in ExperienceTrack.objects.filter(owner=user)
+        ],
+        "supervisions": [
+            _row(supervision, exclude=["supervisee", "supervisor"])
+            for supervision in Supervision.objects.for_supervisee(user)
+        ],
+        "experience_log": [
+            _row(entry, exclude=["owner"]) for entry in LogEntry.objects.for_user(user)
+        ],
+        "signed_periods": [
+            _row(period, exclude=["supervisee"])
+            for period in SignOffPeriod.objects.filter(supervisee=user).order_by("starts_on")
+        ],
+        "mentor_profile": [
+            _row(profile, exclude=["id", "user"])
+            for profile in MentorProfile.objects.filter(user=user)
+        ],
+        "mentorships": list(
+            Mentorship.objects.involving(user)
+            .order_by("created_at", "pk")
+            .values(
+                "id",
+                "mentor__email",
+                "mentee__email",
+                "status",
+                "message",
+                "created_at",
+                "answered_at",
+                "ended_at",
+            )
+        ),
+        "mentorship_notes": [
+            _row(note, exclude=["author"]) for note in MentorshipNote.objects.for_user(user)
         ],
     }
 

@@ -13,6 +13,8 @@ from lifelong.credits.api import router as credits_router
 from lifelong.growth.api import router as growth_router
 from lifelong.licensure.api import router as licensure_router
 from lifelong.literature.feed_api import router as research_router
+from lifelong.supervision.api import router as supervision_router
+from lifelong.supervision.mentorship_api import router as mentorship_router
 from lifelong.wellbeing.api import router as wellbeing_router
 
 api = NinjaAPI(
@@ -35,3 +37,5 @@ api.add_router("/", research_router)
 api.add_router("/", wellbeing_router)
 api.add_router("/", growth_router)
 api.add_router("/", organizations_router)
+api.add_router("/", supervision_router)
+api.add_router("/", mentorship_router)

@@ -10,6 +10,7 @@ from lifelong.cli import (
     literature,
     rules,
     server,
+    supervision,
     tokens,
 )
 from lifelong.cli.app import app
@@ -24,6 +25,7 @@ __all__ = [
     "main",
     "rules",
     "server",
+    "supervision",
     "tokens",
 ]
 
