@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "lifelong.licensure",
     "lifelong.credits",
     "lifelong.literature",
+    "lifelong.practice",
     "lifelong.growth",
     "lifelong.wellbeing",
     "lifelong.community",

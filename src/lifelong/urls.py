@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("lifelong.licensure.urls")),
     path("", include("lifelong.credits.urls")),
     path("", include("lifelong.literature.urls")),
+    path("", include("lifelong.practice.urls")),
     path("", include("lifelong.growth.urls")),
     path("", include("lifelong.wellbeing.urls")),
     path("", include("lifelong.community.urls")),

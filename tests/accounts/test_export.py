@@ -57,8 +57,9 @@ def test_it_downloads_the_owners_data_as_a_json_file(
     give_data(owner, "owner")
     give_data(peer, "peer")
 
-    # literature 5, growth 10, well-being 8, organizations 2, groups 3, supervision 7
-    with django_assert_max_num_queries(49):
+    # literature 5, growth 10, well-being 8, organizations 2, groups 3, supervision 7,
+    # practice 4
+    with django_assert_max_num_queries(53):
         response, data = download(owner_client)
 
     assert response.status_code == 200
@@ -100,8 +101,9 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     for tag in ("a", "b", "c", "d"):
         give_data(owner, tag)
 
-    # literature 5, growth 10, well-being 8, organizations 2, groups 3, supervision 7
-    with django_assert_max_num_queries(49):
+    # literature 5, growth 10, well-being 8, organizations 2, groups 3, supervision 7,
+    # practice 4
+    with django_assert_max_num_queries(53):
         _, data = download(owner_client)
 
     assert len(data["activities"]) == 12

@@ -42,6 +42,12 @@ from lifelong.literature.models import (
     Source,
     SourceItem,
 )
+from lifelong.practice.models import (
+    CaseloadSnapshot,
+    Competency,
+    OutcomeEpisode,
+    OutcomeMeasure,
+)
 from lifelong.supervision.models import (
     ExperienceTrack,
     LogEntry,
@@ -109,6 +115,10 @@ EXPORTED_MODELS: dict[type[models.Model], str] = {
     MentorProfile: "user",
     Mentorship: "mentee",  # and as mentor: both sides are exported
     MentorshipNote: "author",
+    CaseloadSnapshot: "owner",
+    Competency: "owner",
+    OutcomeMeasure: "owner",
+    OutcomeEpisode: "owner",
 }
 
 # A shared library article, named by what identifies it outside this site.
@@ -340,6 +350,19 @@ def export_user_data(user: User) -> dict[str, Any]:
         ),
         "mentorship_notes": [
             _row(note, exclude=["author"]) for note in MentorshipNote.objects.for_user(user)
+        ],
+        "caseload_snapshots": [
+            _row(snapshot, exclude=["owner"])
+            for snapshot in CaseloadSnapshot.objects.for_user(user)
+        ],
+        "competencies": [
+            _row(competency, exclude=["owner"]) for competency in Competency.objects.for_user(user)
+        ],
+        "outcome_measures": [
+            _row(measure, exclude=["owner"]) for measure in OutcomeMeasure.objects.for_user(user)
+        ],
+        "outcome_episodes": [
+            _row(episode, exclude=["owner"]) for episode in OutcomeEpisode.objects.for_user(user)
         ],
     }
 
