@@ -12,7 +12,7 @@ import time_machine
 from django.contrib import admin
 from django.test import Client
 
-from lifelong.accounts.models import User
+from lifelong.accounts.models import Membership, Organization, Role, User
 from lifelong.wellbeing.models import (
     CareItem,
     CareTick,
@@ -308,6 +308,42 @@ def test_a_peer_and_a_staff_administrator_get_404_and_see_nothing(
             assert "Owner&#x27;s plan" not in html
     assert InstrumentResult.objects.filter(pk=owned["result"]).exists()
     assert Commitment.objects.filter(pk=owned["commitment"]).exists()
+
+
+def test_the_owners_organization_admins_and_supervisors_see_none_of_it(
+    owned: dict[str, int], owner: User
+) -> None:
+    """Even where the owner shares their CE compliance with an organization, its owner, admins
+    and supervisors reach no well-being object and find none of it on the organization's pages
+    or in its API."""
+    organization = Organization.objects.create(name="Riverside Counseling")
+    Membership.objects.create(
+        organization=organization, user=owner, role=Role.MEMBER, shares_compliance=True
+    )
+    for role in (Role.OWNER, Role.ADMIN, Role.SUPERVISOR):
+        colleague = make_user(f"org-{role}@example.org")
+        Membership.objects.create(organization=organization, user=colleague, role=role)
+        client = Client()
+        client.force_login(colleague)
+        for method, url in owner_urls(owned):
+            assert getattr(client, method)(url).status_code == 404, (role, url)
+        for page in (
+            f"/organizations/{organization.pk}/",
+            f"/organizations/{organization.pk}/compliance/",
+            f"/api/organizations/{organization.pk}",
+            f"/api/organizations/{organization.pk}/compliance",
+        ):
+            response = client.get(page)
+            assert response.status_code == 200, (role, page)
+            text = response.content.decode().lower()
+            for private in (
+                "secret walk",
+                "owner&#x27;s plan",
+                "owner's plan",
+                "proqol",
+                "burnout",
+            ):
+                assert private not in text, (role, page, private)
 
 
 def test_an_outsider_is_sent_to_sign_in(client: Client, owned: dict[str, int]) -> None:
