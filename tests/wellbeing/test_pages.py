@@ -11,8 +11,10 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.test import Client
+from django.utils import timezone
 
 from lifelong.accounts.models import Membership, Organization, Role, User
+from lifelong.community.models import Group, GroupMembership
 from lifelong.wellbeing.models import (
     CareItem,
     CareTick,
@@ -246,12 +248,13 @@ def give_history(user: User, weeks: int, earlier_by: int = 0) -> None:
 def test_pages_run_a_bounded_number_of_queries(
     owner_client: Client, owner: User, django_assert_max_num_queries: Any, path: str
 ) -> None:
+    # 11: the overview and support pages also look up the user's consultation groups.
     with time_machine.travel(TODAY, tick=False):
         give_history(owner, 2)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             assert owner_client.get(path).status_code == 200
         give_history(owner, 40, earlier_by=2)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             assert owner_client.get(path).status_code == 200
 
 
@@ -392,3 +395,17 @@ def test_the_export_holds_every_kind_of_wellbeing_data_and_deletion_removes_it(
     ):
         assert not model.objects.filter(user_id=owner.pk).exists(), model
     assert CheckIn.objects.filter(user=peer).count() == 1
+
+
+def test_the_options_name_the_consultation_groups_the_user_joined(
+    owner: User, owner_client: Client
+) -> None:
+    joined = Group.objects.create(name="Thursday trauma consultation")
+    GroupMembership.objects.create(group=joined, user=owner, joined_at=timezone.now())
+    invited_only = Group.objects.create(name="Group not joined yet")
+    GroupMembership.objects.create(group=invited_only, user=owner)
+
+    html = owner_client.get("/wellbeing/support/").content.decode()
+
+    assert f'href="/groups/{joined.pk}/">Thursday trauma consultation</a>' in html
+    assert "Group not joined yet" not in html

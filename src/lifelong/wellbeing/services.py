@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from lifelong.accounts.models import EmailKind, EmailPreferences, User
 from lifelong.api.common import today_for
+from lifelong.community.models import Group, GroupKind
 from lifelong.core.mail import absolute_url, subscription_email
 from lifelong.core.notifications import NewNotification, notify
 from lifelong.wellbeing import alerts as alert_rules
@@ -249,10 +250,18 @@ class Options:
     commitments: list[str]
     builders: list[str]
     consultation_contact: str
+    consultation_groups: list[Group] = field(default_factory=list)
 
 
-def options_for(snapshot: Snapshot) -> Options:
+def options_for(snapshot: Snapshot, user: User | None = None) -> Options:
+    """With ``user``, also the peer consultation groups they belong to (one more query)."""
+    groups = (
+        list(Group.objects.joined_by(user).filter(kind=GroupKind.CONSULTATION).order_by("name"))
+        if user is not None
+        else []
+    )
     return Options(
+        consultation_groups=groups,
         commitments=[commitment.text for commitment in snapshot.commitments],
         builders=[
             item.label

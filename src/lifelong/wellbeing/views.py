@@ -98,7 +98,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
             "snapshot": snapshot,
             "index": services.resilience_for(snapshot),
             "alerts": services.alerts_for(snapshot),
-            "options": services.options_for(snapshot),
+            "options": services.options_for(snapshot, request.user),
             "due": services.due_checks(snapshot),
             "reviews": services.due_reviews(snapshot),
             "latest": latest,
@@ -344,7 +344,10 @@ def support(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _render(
         request,
         "support.html",
-        {"alerts": services.alerts_for(snapshot), "options": services.options_for(snapshot)},
+        {
+            "alerts": services.alerts_for(snapshot),
+            "options": services.options_for(snapshot, request.user),
+        },
     )
 
 
