@@ -163,6 +163,8 @@ def patched(schema: type[WholeSchema], current: Mapping[str, Any], patch: Schema
 AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut}
 OBJECT_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 BODY_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 422: ValidationErrorOut}
+# An action the object's state forbids (already done, locked, not waiting for it).
+CONFLICT_ERRORS: dict[int, type[Schema]] = {409: ErrorOut}
 
 
 class Pagination(LimitOffsetPagination):

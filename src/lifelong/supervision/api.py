@@ -26,9 +26,9 @@ from lifelong.api.auth import api_auth
 from lifelong.api.common import (
     AUTH_ERRORS,
     BODY_ERRORS,
+    CONFLICT_ERRORS,
     OBJECT_ERRORS,
     Day,
-    ErrorOut,
     InputSchema,
     ObjectId,
     Pagination,
@@ -45,7 +45,6 @@ from lifelong.supervision.models import LogEntry, PeriodLocked, SignOffPeriod, S
 
 router = Router(auth=api_auth, tags=["supervision"])
 
-CONFLICT: dict[int, type[Schema]] = {409: ErrorOut}
 EntryHours = Annotated[float, Strict(), Field(ge=0.25, le=24), AfterValidator(hundredths)]
 
 
@@ -321,7 +320,7 @@ def _save(entry: LogEntry, payload: ExperienceEntryIn, user: Any) -> dict[str, A
 
 @router.post(
     "/supervision/entries",
-    response={201: ExperienceEntryOut, **BODY_ERRORS, **CONFLICT},
+    response={201: ExperienceEntryOut, **BODY_ERRORS, **CONFLICT_ERRORS},
     summary="Log hours",
 )
 def create_entry(request: HttpRequest, payload: ExperienceEntryIn) -> Status[dict[str, Any]]:
@@ -348,7 +347,7 @@ def read_entry(request: HttpRequest, entry_id: ObjectId) -> Any:
 
 @router.put(
     "/supervision/entries/{entry_id}",
-    response={200: ExperienceEntryOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT},
+    response={200: ExperienceEntryOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT_ERRORS},
     summary="Replace logged hours (not in a signed period)",
 )
 def replace_entry(request: HttpRequest, entry_id: ObjectId, payload: ExperienceEntryIn) -> Any:
@@ -357,7 +356,7 @@ def replace_entry(request: HttpRequest, entry_id: ObjectId, payload: ExperienceE
 
 @router.delete(
     "/supervision/entries/{entry_id}",
-    response={204: None, **OBJECT_ERRORS, **CONFLICT},
+    response={204: None, **OBJECT_ERRORS, **CONFLICT_ERRORS},
     summary="Delete logged hours (not in a signed period)",
 )
 def delete_entry(request: HttpRequest, entry_id: ObjectId) -> Status[None]:
@@ -383,7 +382,7 @@ def list_supervisors(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/supervision/supervisors",
-    response={201: SupervisionOut, **BODY_ERRORS, **CONFLICT},
+    response={201: SupervisionOut, **BODY_ERRORS, **CONFLICT_ERRORS},
     summary="Invite a supervisor by email",
 )
 def invite_supervisor(request: HttpRequest, payload: SupervisorInviteIn) -> Status[dict[str, Any]]:
@@ -419,7 +418,7 @@ def _period_out(period: SignOffPeriod) -> dict[str, Any]:
 
 @router.post(
     "/supervision/supervisors/{supervision_id}/sign-off",
-    response={201: SignOffPeriodOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT},
+    response={201: SignOffPeriodOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT_ERRORS},
     summary="Ask your supervisor to sign a period",
 )
 def request_sign_off(
@@ -477,7 +476,7 @@ def list_invitations(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/supervision/invitations/{supervision_id}",
-    response={200: SupervisionOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT},
+    response={200: SupervisionOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT_ERRORS},
     summary="Accept or decline an invitation to supervise",
 )
 def answer_invitation(
@@ -533,7 +532,7 @@ def list_supervisee_periods(request: HttpRequest, supervision_id: ObjectId) -> l
 
 @router.post(
     "/supervision/periods/{period_id}/sign",
-    response={200: SignOffPeriodOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT},
+    response={200: SignOffPeriodOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT_ERRORS},
     summary="Sign a period (locks it)",
 )
 def sign_period(

@@ -17,9 +17,9 @@ from lifelong.api.auth import api_auth
 from lifelong.api.common import (
     AUTH_ERRORS,
     BODY_ERRORS,
+    CONFLICT_ERRORS,
     OBJECT_ERRORS,
     Day,
-    ErrorOut,
     InputSchema,
     ObjectId,
     request_user,
@@ -30,7 +30,6 @@ from lifelong.supervision import mentorship as services
 from lifelong.supervision.models import Mentorship, MentorshipNote
 
 router = Router(auth=api_auth, tags=["mentorship"])
-CONFLICT: dict[int, type[Schema]] = {409: ErrorOut}
 
 
 class MentorProfileIn(InputSchema):
@@ -176,7 +175,7 @@ def list_mentorships(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/mentorship/mentorships",
-    response={201: MentorshipOut, **BODY_ERRORS, **CONFLICT},
+    response={201: MentorshipOut, **BODY_ERRORS, **CONFLICT_ERRORS},
     summary="Ask a mentor",
 )
 def create_mentorship(request: HttpRequest, payload: MentorshipRequestIn) -> Status[dict[str, Any]]:
@@ -190,7 +189,7 @@ def create_mentorship(request: HttpRequest, payload: MentorshipRequestIn) -> Sta
 
 @router.post(
     "/mentorship/mentorships/{mentorship_id}/answer",
-    response={200: MentorshipOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT},
+    response={200: MentorshipOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT_ERRORS},
     summary="Accept or decline a request (as the mentor)",
 )
 def answer_mentorship(
@@ -234,7 +233,7 @@ def list_notes(request: HttpRequest, mentorship_id: ObjectId) -> list[Mentorship
 
 @router.post(
     "/mentorship/mentorships/{mentorship_id}/notes",
-    response={201: MentorshipNoteOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT},
+    response={201: MentorshipNoteOut, **OBJECT_ERRORS, **BODY_ERRORS, **CONFLICT_ERRORS},
     summary="Add a private note",
 )
 def create_note(
